@@ -1,0 +1,319 @@
+"""``read_log``: any touchpoint source in, a validated :class:`EventLog` out.
+
+All the work runs in DuckDB: the source is scanned once into a staging table where each event
+gets its row number and, if it cannot be used, the reason; the usable events become the
+``jm_events`` table with the canonical columns of :mod:`journeymap.model.eventlog`.
+
+Equal timestamps within a journey keep the order of the file: every event carries its source
+row number (``seq``) and every ordering is by ``(t_us, seq)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from journeymap._validation import parse_duration
+from journeymap.errors import EmptyLogError, TimestampError
+from journeymap.mining import engine
+from journeymap.mining.columns import guess_mapping
+from journeymap.mining.readers import open_source
+from journeymap.mining.timestamps import plan_timestamp
+from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
+from journeymap.progress import ProgressCallback, as_reporter
+
+__all__ = ["read_log"]
+
+# Reasons an event is left out, in the order they are checked (an event counts once).
+REASONS = (
+    "missing customer",
+    "missing journey id",
+    "missing touchpoint",
+    "missing timestamp",
+    "unparsable timestamp",
+    "exact duplicate",
+)
+
+CANONICAL = ("journey", "customer", "touchpoint", "tp_code", "channel", "ts", "t_us", "seq",
+             "outcome")
+
+
+def read_log(
+    source: Any,
+    *,
+    case: str | None = None,
+    touchpoint: str | None = None,
+    timestamp: str | None = None,
+    channel: str | None = None,
+    journey: str | None = None,
+    gap: str | float | None = None,
+    outcome: str | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    dedupe: bool = False,
+    timestamp_format: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> EventLog:
+    """Read a touchpoint log and validate it, counting every event left out and why.
+
+    Parameters:
+        source: a path to a CSV (any of ``, ; tab |``, UTF-8 or latin-1, optionally gzipped),
+            Parquet, JSON Lines or XES / XES.gz file, or a pandas DataFrame.
+        case: the customer column. Guessed from common names when not given
+            (``case:concept:name``, ``customer_id``, ``user_id``, ``session_id``, ...).
+        touchpoint: the touchpoint (activity) column; guessed likewise (``concept:name``,
+            ``touchpoint``, ``activity``, ``event``, ``page``, ...).
+        timestamp: the time column; guessed likewise (``time:timestamp``, ``timestamp``,
+            ``time``, ``date``, ...). ISO 8601, common date layouts, epoch numbers and native
+            timestamps are understood; values with UTC offsets are converted to UTC.
+        channel: the channel column (web, app, phone, ...); guessed when named like one.
+        journey: a journey id column. Without it each customer is one journey, split where the
+            customer is silent for longer than ``gap``.
+        gap: inactivity gap that splits a customer's events into journeys, e.g. ``"30d"``,
+            ``"2h"``, or seconds. Ignored when ``journey`` is given.
+        outcome: an outcome column, kept for goals defined on outcomes.
+        sep, encoding: CSV separator and encoding; detected when not given.
+        dedupe: leave out exact duplicate rows (same values in every column), counting them.
+        timestamp_format: a ``strptime`` format when the timestamps are in an unusual layout.
+        progress: called with a message and the fraction done.
+
+    Returns:
+        An :class:`EventLog`; ``log.quality`` says what was read, used and left out.
+
+    Raises:
+        journeymap.errors.LogError: the file, a column or the timestamps cannot be used; the
+            message names them and says how to fix it.
+
+    Example:
+        >>> import pandas as pd, journeymap as jm
+        >>> df = pd.DataFrame({"customer_id": ["c1", "c1", "c2"],
+        ...                    "touchpoint": ["Visit", "Buy", "Visit"],
+        ...                    "timestamp": ["2025-01-01 10:00", "2025-01-01 10:05",
+        ...                                  "2025-01-02 09:00"]})
+        >>> log = jm.read_log(df)
+        >>> (log.quality.events_used, log.quality.journeys)
+        (3, 2)
+    """
+    report = as_reporter(progress)
+    gap_s = parse_duration(gap, name="gap", func="read_log") if journey is None else None
+    con = engine.connect()
+    report("reading", 0.0)
+    raw = open_source(con.con, source, sep=sep, encoding=encoding)
+    columns = [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()]
+    if "__seq" in columns:
+        columns.remove("__seq")
+    mapping = guess_mapping(
+        columns,
+        given={"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
+               "channel": channel, "journey": journey, "outcome": outcome},
+        source=raw.label,
+    )
+    report("checking timestamps", 0.3)
+    ts_plan = plan_timestamp(
+        con.con, raw.view, mapping.timestamp, source=raw.label, timestamp_format=timestamp_format
+    )
+    report("validating events", 0.4)
+    _stage(con.con, raw.view, columns, mapping, ts_plan.expression, dedupe=dedupe,
+           has_seq="__seq" in [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()])
+    counts = _reason_counts(con.con)
+    read = sum(counts.values())
+    if read == 0:
+        raise EmptyLogError("the log holds no events; expected at least one row", source=raw.label)
+    used = counts.pop(None, 0)
+    if used == 0:
+        worst = max(counts, key=lambda k: counts[k])
+        raise EmptyLogError(
+            f"none of the {read:,} events can be used: {counts[worst]:,} have a {worst} "
+            f"({_reason_examples(con.con, worst, mapping)}). Fix: check the column mapping "
+            f"(case={mapping.case!r}, touchpoint={mapping.touchpoint!r}, "
+            f"timestamp={mapping.timestamp!r})",
+            source=raw.label,
+        )
+    _check_unparsable_share(con.con, counts, read, mapping, raw.label)
+    report("building journeys", 0.6)
+    _build_events(con.con, mapping, gap_s=gap_s)
+    report("summarising", 0.9)
+    quality = _quality(con.con, raw.label, read, used, counts, ts_plan, mapping, raw.notes, gap_s)
+    report("read", 1.0)
+    return EventLog(con.table("jm_events"), mapping=mapping, quality=quality, gap_s=gap_s)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    columns: Sequence[str],
+    m: ColumnMapping,
+    ts_expr: str,
+    *,
+    dedupe: bool,
+    has_seq: bool,
+) -> None:
+    q = _ident
+    seq = "__seq" if has_seq else "row_number() OVER () - 1"
+    case_txt = f"nullif(trim({q(m.case)}::VARCHAR), '')"
+    tp_txt = f"nullif(trim({q(m.touchpoint)}::VARCHAR), '')"
+    journey_txt = f"nullif(trim({q(m.journey)}::VARCHAR), '')" if m.journey else "NULL"
+    dup = "FALSE"
+    if dedupe:
+        keys = ", ".join(q(c) for c in columns)
+        dup = f"row_number() OVER (PARTITION BY {keys} ORDER BY __seq) > 1"
+    raw_ts = q(m.timestamp)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE jm_stage AS
+        WITH numbered AS (SELECT *, {seq} AS __seq_ FROM {view}),
+        parsed AS (
+            SELECT * EXCLUDE (__seq_{", __seq" if has_seq else ""}), __seq_ AS __seq,
+                   {case_txt} AS __customer, {tp_txt} AS __touchpoint,
+                   {journey_txt} AS __journey, {ts_expr} AS __ts,
+                   ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing
+            FROM numbered
+        )
+        SELECT *, CASE
+            WHEN __customer IS NULL THEN 'missing customer'
+            WHEN {"__journey IS NULL" if m.journey else "FALSE"} THEN 'missing journey id'
+            WHEN __touchpoint IS NULL THEN 'missing touchpoint'
+            WHEN __ts_missing THEN 'missing timestamp'
+            WHEN __ts IS NULL THEN 'unparsable timestamp'
+            WHEN {dup} THEN 'exact duplicate'
+        END AS __reason
+        FROM parsed
+        """
+    )
+
+
+def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
+    rows = con.execute("SELECT __reason, count(*) FROM jm_stage GROUP BY 1").fetchall()
+    counts: dict[str | None, int] = {reason: 0 for reason in REASONS}
+    counts.update({r: int(n) for r, n in rows})
+    counts.setdefault(None, 0)
+    return counts
+
+
+def _check_unparsable_share(
+    con: duckdb.DuckDBPyConnection,
+    counts: dict[str | None, int],
+    read: int,
+    m: ColumnMapping,
+    label: str,
+) -> None:
+    bad = counts.get("unparsable timestamp", 0)
+    if bad and bad > 0.5 * read:
+        raise TimestampError(
+            f"{bad:,} of {read:,} values in column {m.timestamp!r} cannot be read as "
+            f"timestamps ({_reason_examples(con, 'unparsable timestamp', m)}). Fix: pass "
+            "timestamp_format= (e.g. '%d-%m-%Y %H:%M') or choose another column with timestamp=",
+            source=label,
+        )
+
+
+def _reason_examples(con: duckdb.DuckDBPyConnection, reason: str, m: ColumnMapping) -> str:
+    rows = con.execute(
+        f"SELECT __seq, {_ident(m.timestamp)}::VARCHAR FROM jm_stage WHERE __reason = ? "
+        "ORDER BY __seq LIMIT 3",
+        [reason],
+    ).fetchall()
+    return "e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
+
+
+def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: float | None) -> None:
+    q = _ident
+    taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
+    attrs = [c for c in m.attributes if c not in taken]
+    attr_sql = "".join(
+        f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs
+    )
+    channel = f"nullif(trim({q(m.channel)}::VARCHAR), '')" if m.channel else "NULL::VARCHAR"
+    outcome = f"nullif(trim({q(m.outcome)}::VARCHAR), '')" if m.outcome else "NULL::VARCHAR"
+    if m.journey:
+        journey = "__journey"
+        source = "jm_stage"
+    elif gap_s is None:
+        journey = "__customer"
+        source = "jm_stage"
+    else:
+        gap_us = int(gap_s * 1_000_000)
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE jm_split AS
+            WITH d AS (
+                SELECT *, epoch_us(__ts) - lag(epoch_us(__ts)) OVER w AS __wait
+                FROM jm_stage WHERE __reason IS NULL
+                WINDOW w AS (PARTITION BY __customer ORDER BY __ts, __seq)
+            )
+            SELECT *, __customer || '#' || (1 + sum(CASE WHEN __wait > {gap_us} THEN 1 ELSE 0
+                END) OVER (PARTITION BY __customer ORDER BY __ts, __seq
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::VARCHAR AS __journey_split
+            FROM d
+            """
+        )
+        journey = "__journey_split"
+        source = "jm_split"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE jm_codes AS
+        SELECT touchpoint, (row_number() OVER (ORDER BY touchpoint) - 1)::INTEGER AS tp_code
+        FROM (SELECT DISTINCT __touchpoint AS touchpoint FROM {source} WHERE __reason IS NULL)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE jm_events AS
+        SELECT {journey} AS journey, __customer AS customer, __touchpoint AS touchpoint,
+               c.tp_code AS tp_code, {channel} AS channel, __ts AS ts,
+               epoch_us(__ts) AS t_us, __seq::BIGINT AS seq, {outcome} AS outcome{attr_sql}
+        FROM {source} s JOIN jm_codes c ON s.__touchpoint = c.touchpoint
+        WHERE __reason IS NULL
+        """
+    )
+    con.execute("DROP TABLE IF EXISTS jm_split")
+
+
+def _quality(
+    con: duckdb.DuckDBPyConnection,
+    label: str,
+    read: int,
+    used: int,
+    counts: dict[str | None, int],
+    ts_plan: Any,
+    m: ColumnMapping,
+    notes: Sequence[str],
+    gap_s: float | None,
+) -> QualityReport:
+    journeys, customers, touchpoints, channels, first, last = con.execute(
+        "SELECT count(DISTINCT journey), count(DISTINCT customer), count(DISTINCT touchpoint), "
+        "count(DISTINCT channel), min(ts), max(ts) FROM jm_events"
+    ).fetchone()
+    extra = list(notes)
+    if m.guessed:
+        extra.append(
+            "guessed columns: "
+            + ", ".join(f"{role}={getattr(m, role)!r}" for role in m.guessed)
+        )
+    if gap_s is not None:
+        extra.append(f"journeys split after {gap_s / 86400:g} days of inactivity")
+    extra.append("equal timestamps within a journey keep the order of the source")
+    con.execute("DROP TABLE IF EXISTS jm_stage")
+    return QualityReport(
+        source=label,
+        events_read=read,
+        events_used=used,
+        left_out={k: v for k, v in counts.items() if k is not None},
+        journeys=int(journeys),
+        customers=int(customers),
+        touchpoints=int(touchpoints),
+        channels=int(channels),
+        first_event=str(first) if first is not None else None,
+        last_event=str(last) if last is not None else None,
+        timezone=ts_plan.timezone,
+        timestamp_format=ts_plan.description,
+        notes=tuple(extra),
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+

@@ -1,0 +1,158 @@
+"""The touchpoint log as the rest of journeymap sees it: events, column mapping, data quality.
+
+These types hold no file handles and read nothing: :func:`journeymap.read_log` builds them.
+The events live in an engine table (DuckDB by default) with the canonical columns below; the
+original column names are kept in :class:`ColumnMapping`.
+
+Canonical event columns: ``journey`` (str), ``customer`` (str), ``touchpoint`` (str),
+``tp_code`` (int, the touchpoint's rank in alphabetical order), ``channel`` (str or null),
+``ts`` (timestamp, naive UTC when the source had offsets), ``t_us`` (microseconds since the
+epoch), ``seq`` (the event's row number in the source: breaks timestamp ties in file order),
+``outcome`` (str or null), followed by every other source column as an attribute.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ColumnMapping", "EventLog", "QualityReport"]
+
+ROLES = ("case", "touchpoint", "timestamp", "channel", "journey", "outcome")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which source column plays which role, and whether journeymap guessed it.
+
+    >>> m = ColumnMapping(case="customer_id", touchpoint="event", timestamp="time")
+    >>> m.role_of("event")
+    'touchpoint'
+    """
+
+    case: str
+    touchpoint: str
+    timestamp: str
+    channel: str | None = None
+    journey: str | None = None
+    outcome: str | None = None
+    attributes: tuple[str, ...] = ()
+    guessed: tuple[str, ...] = ()
+
+    def role_of(self, column: str) -> str | None:
+        """The role a source column plays, or None for an attribute."""
+        for role in ROLES:
+            if getattr(self, role) == column:
+                return role
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The mapping as plain data (for JSON reports)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """What was read, what was used, and what was left out and why.
+
+    Invariant: ``events_read == events_used + sum(left_out.values())``.
+
+    >>> q = QualityReport(source="x.csv", events_read=3, events_used=2,
+    ...                   left_out={"missing timestamp": 1})
+    >>> q.events_left_out
+    1
+    """
+
+    source: str
+    events_read: int
+    events_used: int
+    left_out: dict[str, int] = field(default_factory=dict)
+    journeys: int = 0
+    customers: int = 0
+    touchpoints: int = 0
+    channels: int = 0
+    first_event: str | None = None
+    last_event: str | None = None
+    timezone: str = ""
+    timestamp_format: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def events_left_out(self) -> int:
+        """Total number of events left out, over every reason."""
+        return sum(self.left_out.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data, ready for ``json.dump``."""
+        data = dataclasses.asdict(self)
+        data["events_left_out"] = self.events_left_out
+        data["notes"] = list(self.notes)
+        return data
+
+    def lines(self) -> list[str]:
+        """The report as short human-readable lines."""
+        out = [
+            f"{self.events_read:,} events read, {self.events_used:,} used, "
+            f"{self.events_left_out:,} left out",
+        ]
+        out += [f"  left out, {reason}: {n:,}" for reason, n in self.left_out.items() if n]
+        out.append(
+            f"{self.journeys:,} journeys, {self.customers:,} customers, "
+            f"{self.touchpoints:,} touchpoints, {self.channels:,} channels"
+        )
+        if self.first_event:
+            out.append(f"from {self.first_event} to {self.last_event} ({self.timezone})")
+        out += list(self.notes)
+        return out
+
+
+class EventLog:
+    """A touchpoint log ready for mining: an engine table, its mapping and its quality report.
+
+    Built by :func:`journeymap.read_log`; pass it to :func:`journeymap.mine`.
+
+    Attributes:
+        table: the events as an Ibis table with the canonical columns (see module docstring).
+        mapping: which source columns were used for which role.
+        quality: the data-quality report.
+        gap_s: the inactivity gap (seconds) used to split customers into journeys, if any.
+    """
+
+    def __init__(
+        self,
+        table: Any,
+        *,
+        mapping: ColumnMapping,
+        quality: QualityReport,
+        gap_s: float | None = None,
+    ) -> None:
+        self.table = table
+        self.mapping = mapping
+        self.quality = quality
+        self.gap_s = gap_s
+
+    @property
+    def source(self) -> str:
+        """Where the events came from (a path or ``"DataFrame"``)."""
+        return self.quality.source
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The source columns kept as attributes (segment, device, survey answers, ...)."""
+        return self.mapping.attributes
+
+    def __len__(self) -> int:
+        return self.quality.events_used
+
+    def to_pandas(self, limit: int | None = None) -> Any:
+        """The events (canonical columns) as a pandas DataFrame, in journey and time order."""
+        t = self.table.order_by(["journey", "t_us", "seq"])
+        return (t.limit(limit) if limit else t).to_pandas()
+
+    def __repr__(self) -> str:
+        q = self.quality
+        return (
+            f"<EventLog {q.source!r}: {q.events_used:,} events, {q.journeys:,} journeys, "
+            f"{q.touchpoints:,} touchpoints>"
+        )

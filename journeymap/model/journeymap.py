@@ -1,0 +1,102 @@
+"""``JourneyMap``: the real journey as tables and a graph. Pure data, built by ``mine``.
+
+Tables (pandas DataFrames, one row per aggregate):
+
+- ``journeys``: journey, customer, events, start, end, duration_s, first_step, last_step,
+  outcome (``converted`` / ``dropped`` / ``open``; ``completed`` instead of converted/dropped
+  when there is no goal), variant.
+- ``steps``: step, channel, journeys, reach, visits, visits_per_journey, starts, ends,
+  median_dwell_s, exits, exit_rate.
+- ``transitions``: source, target, count, journeys, median_s, p90_s.
+- ``variants``: variant, path, journeys, share, conversion_rate, median_duration_s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from journeymap.model.eventlog import ColumnMapping, QualityReport
+
+__all__ = ["END", "START", "JourneyMap"]
+
+START = "▶ start"
+END = "■ end"
+
+
+@dataclass(frozen=True, eq=False)
+class JourneyMap:
+    """The mined journey: step, transition, variant and journey tables, and the graph.
+
+    Attributes:
+        steps, transitions, variants, journeys: the tables described in the module docstring.
+        goal: the goal touchpoints (empty when mined without a goal).
+        horizon_s: journeys whose last event is this close to the end of the log are ``open``.
+        variant_count: number of distinct variants (``variants`` may hold only the top ones).
+        quality: the data-quality report of the log.
+        mapping: the column mapping of the log.
+
+    Example:
+        >>> import pandas as pd
+        >>> steps = pd.DataFrame({"step": ["A", "B"], "visits": [2, 1]})
+        >>> tr = pd.DataFrame({"source": ["A"], "target": ["B"], "count": [1]})
+        >>> jmap = JourneyMap(steps=steps, transitions=tr, variants=pd.DataFrame(),
+        ...                   journeys=pd.DataFrame())
+        >>> sorted(jmap.graph.successors("A"))
+        ['B']
+    """
+
+    steps: pd.DataFrame
+    transitions: pd.DataFrame
+    variants: pd.DataFrame
+    journeys: pd.DataFrame
+    goal: tuple[str, ...] = ()
+    horizon_s: float = 0.0
+    variant_count: int = 0
+    quality: QualityReport | None = None
+    mapping: ColumnMapping | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The journey graph: one node per step, one edge per directly-follows transition.
+
+        Nodes and edges carry every column of ``steps`` and ``transitions`` as attributes.
+        :data:`START` and :data:`END` markers link to the steps journeys start and end at
+        (edge attribute ``count``).
+        """
+        g = nx.DiGraph()
+        for row in self.steps.to_dict("records"):
+            g.add_node(row["step"], **row)
+        for row in self.transitions.to_dict("records"):
+            g.add_edge(row["source"], row["target"], **row)
+        if "starts" in self.steps.columns:
+            g.add_node(START, step=START, marker=True)
+            g.add_node(END, step=END, marker=True)
+            for row in self.steps.itertuples(index=False):
+                if row.starts:
+                    g.add_edge(START, row.step, source=START, target=row.step, count=row.starts)
+                if row.ends:
+                    g.add_edge(row.step, END, source=row.step, target=END, count=row.ends)
+        return g
+
+    @property
+    def has_goal(self) -> bool:
+        """Whether the map was mined with a goal (so drop-off figures exist)."""
+        return bool(self.goal)
+
+    def outcome_counts(self) -> dict[str, int]:
+        """Journeys per outcome, e.g. ``{'converted': 8, 'dropped': 3, 'open': 1}``."""
+        if self.journeys.empty:
+            return {}
+        return {str(k): int(v) for k, v in self.journeys["outcome"].value_counts().items()}
+
+    def __repr__(self) -> str:
+        return (
+            f"<JourneyMap: {len(self.journeys):,} journeys, {len(self.steps):,} steps, "
+            f"{len(self.transitions):,} transitions, {self.variant_count:,} variants>"
+        )
