@@ -36,7 +36,9 @@ def parse_duration(value: str | float | int | None, *, name: str, func: str) -> 
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ParameterError(_template(name, func, "a duration such as '30d', '2h' or '15m'", value))
+        raise ParameterError(
+            _template(name, func, "a duration such as '30d', '2h' or '15m'", value)
+        )
     if isinstance(value, int | float):
         seconds = float(value)
     else:

@@ -85,7 +85,7 @@ def guess_mapping(
                 raise ColumnError(
                     f"no {_ROLE_WORDS[role]} column found among {_show(cols)}; "
                     f"expected a column named like {_examples(role)}. "
-                    f"Fix: name it with {role}='<column>'",
+                    f"Fix: name it with {role}='<column>' (--{role} on the command line)",
                     source=source,
                 )
             continue
@@ -133,7 +133,8 @@ def _guess_role(role: str, cols: list[str], used: set[str], *, source: str) -> s
         if len(hits) > 1:
             raise ColumnError(
                 f"cannot tell which column is the {_ROLE_WORDS[role]}: candidates "
-                f"{_show(hits)}. Fix: choose one with {role}='{hits[0]}'",
+                f"{_show(hits)}. Fix: choose one with {role}='{hits[0]}' "
+                f"(--{role} on the command line)",
                 source=source,
             )
     return None

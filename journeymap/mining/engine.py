@@ -177,8 +177,10 @@ def _steps(walk: ir.Table, jr: ir.Table, codes: ir.Table, *, has_goal: bool) -> 
         .group_by(tp_code=jr.last_code)
         .aggregate(exits=lambda t: t.count())
     )
-    by_channel = walk.filter(walk.channel.notnull()).group_by(["tp_code", "channel"]).aggregate(
-        n=lambda t: t.count()
+    by_channel = (
+        walk.filter(walk.channel.notnull())
+        .group_by(["tp_code", "channel"])
+        .aggregate(n=lambda t: t.count())
     )
     top = ibis.row_number().over(
         group_by=by_channel.tp_code, order_by=[ibis.desc(by_channel.n), by_channel.channel]
@@ -201,8 +203,19 @@ def _steps(walk: ir.Table, jr: ir.Table, codes: ir.Table, *, has_goal: bool) -> 
     else:
         df["exits"] = pd.array([pd.NA] * len(df), dtype="Int64")
         df["exit_rate"] = float("nan")
-    columns = ["step", "channel", "journeys", "reach", "visits", "visits_per_journey", "starts",
-               "ends", "median_dwell_s", "exits", "exit_rate"]
+    columns = [
+        "step",
+        "channel",
+        "journeys",
+        "reach",
+        "visits",
+        "visits_per_journey",
+        "starts",
+        "ends",
+        "median_dwell_s",
+        "exits",
+        "exit_rate",
+    ]
     df = df[columns].sort_values(["journeys", "step"], ascending=[False, True])
     return _ints(df, ["journeys", "visits", "starts", "ends"]).reset_index(drop=True)
 
@@ -261,8 +274,9 @@ def _variant_frame(
     df["share"] = df["journeys"] / total if total else 0.0
     df["conversion_rate"] = df["converted"] / df["journeys"]
     df["steps"] = df["path"].map(len)
-    df = df[["variant", "path", "steps", "journeys", "share", "conversion_rate",
-             "median_duration_s"]]
+    df = df[
+        ["variant", "path", "steps", "journeys", "share", "conversion_rate", "median_duration_s"]
+    ]
     return _ints(df, ["variant", "steps", "journeys"]).reset_index(drop=True)
 
 

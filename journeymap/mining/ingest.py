@@ -36,8 +36,17 @@ REASONS = (
     "exact duplicate",
 )
 
-CANONICAL = ("journey", "customer", "touchpoint", "tp_code", "channel", "ts", "t_us", "seq",
-             "outcome")
+CANONICAL = (
+    "journey",
+    "customer",
+    "touchpoint",
+    "tp_code",
+    "channel",
+    "ts",
+    "t_us",
+    "seq",
+    "outcome",
+)
 
 
 def read_log(
@@ -106,8 +115,14 @@ def read_log(
         columns.remove("__seq")
     mapping = guess_mapping(
         columns,
-        given={"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
-               "channel": channel, "journey": journey, "outcome": outcome},
+        given={
+            "case": case,
+            "touchpoint": touchpoint,
+            "timestamp": timestamp,
+            "channel": channel,
+            "journey": journey,
+            "outcome": outcome,
+        },
         source=raw.label,
     )
     report("checking timestamps", 0.3)
@@ -115,8 +130,15 @@ def read_log(
         con.con, raw.view, mapping.timestamp, source=raw.label, timestamp_format=timestamp_format
     )
     report("validating events", 0.4)
-    _stage(con.con, raw.view, columns, mapping, ts_plan.expression, dedupe=dedupe,
-           has_seq="__seq" in [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()])
+    _stage(
+        con.con,
+        raw.view,
+        columns,
+        mapping,
+        ts_plan.expression,
+        dedupe=dedupe,
+        has_seq="__seq" in [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()],
+    )
     counts = _reason_counts(con.con)
     read = sum(counts.values())
     if read == 0:
@@ -210,21 +232,24 @@ def _check_unparsable_share(
 
 
 def _reason_examples(con: duckdb.DuckDBPyConnection, reason: str, m: ColumnMapping) -> str:
+    column = {
+        "missing customer": m.case,
+        "missing journey id": m.journey,
+        "missing touchpoint": m.touchpoint,
+    }.get(reason) or m.timestamp
     rows = con.execute(
-        f"SELECT __seq, {_ident(m.timestamp)}::VARCHAR FROM jm_stage WHERE __reason = ? "
+        f"SELECT __seq, {_ident(column)}::VARCHAR FROM jm_stage WHERE __reason = ? "
         "ORDER BY __seq LIMIT 3",
         [reason],
     ).fetchall()
-    return "e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
+    return f"column {column!r}, e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
 
 
 def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: float | None) -> None:
     q = _ident
     taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
     attrs = [c for c in m.attributes if c not in taken]
-    attr_sql = "".join(
-        f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs
-    )
+    attr_sql = "".join(f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs)
     channel = f"nullif(trim({q(m.channel)}::VARCHAR), '')" if m.channel else "NULL::VARCHAR"
     outcome = f"nullif(trim({q(m.outcome)}::VARCHAR), '')" if m.outcome else "NULL::VARCHAR"
     if m.journey:
@@ -289,8 +314,7 @@ def _quality(
     extra = list(notes)
     if m.guessed:
         extra.append(
-            "guessed columns: "
-            + ", ".join(f"{role}={getattr(m, role)!r}" for role in m.guessed)
+            "guessed columns: " + ", ".join(f"{role}={getattr(m, role)!r}" for role in m.guessed)
         )
     if gap_s is not None:
         extra.append(f"journeys split after {gap_s / 86400:g} days of inactivity")
@@ -315,5 +339,3 @@ def _quality(
 
 def _ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
-
-

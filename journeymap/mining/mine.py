@@ -58,8 +58,9 @@ def mine(
 
     Example:
         >>> import pandas as pd, journeymap as jm
-        >>> df = pd.DataFrame({"customer_id": ["a", "a", "b"], "touchpoint": ["Visit", "Buy", "Visit"],
-        ...     "timestamp": ["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 11:00"]})
+        >>> df = pd.DataFrame({"customer_id": ["a", "a", "b"],
+        ...     "touchpoint": ["Visit", "Buy", "Visit"],
+        ...     "timestamp": ["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 09:00"]})
         >>> jmap = jm.mine(jm.read_log(df), goal="Buy", horizon="1m")
         >>> jmap.journeys["outcome"].tolist()
         ['converted', 'dropped']

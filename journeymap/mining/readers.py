@@ -83,8 +83,9 @@ def _read_head(path: Path) -> bytes:
             with gzip.open(path, "rb") as gz:
                 return b"GZ" + gz.read(_HEAD_BYTES)
         except (OSError, EOFError) as exc:
-            raise LogFormatError(f"looks gzip-compressed but cannot be opened ({exc})",
-                                 source=str(path)) from None
+            raise LogFormatError(
+                f"looks gzip-compressed but cannot be opened ({exc})", source=str(path)
+            ) from None
     return head
 
 
@@ -271,5 +272,3 @@ def _lit(value: object) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
-
-

@@ -18,7 +18,8 @@ from journeymap.errors import TimestampError
 
 __all__ = ["TimestampPlan", "plan_timestamp"]
 
-_OFFSET = r"(Z|[+-]\d{2}(:?\d{2})?)$"
+# an offset only counts after a time of day, so the "-12" of "2016-01-12" is not one
+_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
 _FORMATS = [
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
@@ -72,7 +73,8 @@ def plan_timestamp(
     dtype = row[0].upper() if row else "NULL"
     if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
         return TimestampPlan(
-            f"timezone('UTC', {col})::TIMESTAMP", "native timestamp with time zone",
+            f"timezone('UTC', {col})::TIMESTAMP",
+            "native timestamp with time zone",
             "converted to UTC",
         )
     if dtype.startswith("TIMESTAMP") or dtype == "DATE":
@@ -166,9 +168,7 @@ def _text_plan(
 
 
 def _parsed_share(con: duckdb.DuckDBPyConnection, sample_rel: str, expr: str) -> float:
-    ok, total = con.execute(
-        f"SELECT count({expr}), count(*) FROM {sample_rel}"
-    ).fetchone()
+    ok, total = con.execute(f"SELECT count({expr}), count(*) FROM {sample_rel}").fetchone()
     return ok / total if total else 0.0
 
 
@@ -186,5 +186,3 @@ def _ident(name: str) -> str:
 
 def _esc(value: str) -> str:
     return str(value).replace("'", "''")
-
-

@@ -1,0 +1,266 @@
+"""The ``journeymap`` command line: thin, every number comes from the package.
+
+Errors the user can fix print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from journeymap.errors import JourneymapError
+
+app = typer.Typer(
+    name="journeymap",
+    help=(
+        "Rebuild the journeys customers really take from touchpoint logs, with the figures "
+        "behind every step.\n\nExample: journeymap mine sample_logs/online_shop.csv "
+        "--goal 'Order confirmed' --out out/"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+LogArg = Annotated[
+    Path, typer.Argument(help="Touchpoint log: CSV, Parquet, JSON Lines, XES or XES.gz.")
+]
+CaseOpt = Annotated[str | None, typer.Option(help="Customer column (guessed when omitted).")]
+TouchpointOpt = Annotated[str | None, typer.Option(help="Touchpoint/activity column (guessed).")]
+TimestampOpt = Annotated[str | None, typer.Option(help="Timestamp column (guessed).")]
+ChannelOpt = Annotated[str | None, typer.Option(help="Channel column (guessed when named so).")]
+JourneyOpt = Annotated[
+    str | None, typer.Option(help="Journey id column; default: one per customer.")
+]
+GapOpt = Annotated[
+    str | None,
+    typer.Option(help="Split a customer's events into journeys after this much silence, e.g. 30d."),
+]
+GoalOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="Goal touchpoint (repeat for several). Enables drop-off figures."),
+]
+
+
+def main() -> None:
+    """Entry point of the ``journeymap`` console script."""
+    app()
+
+
+@app.command()
+def mine(
+    log: LogArg,
+    out: Annotated[Path, typer.Option(help="Folder for the result files (created).")] = Path(
+        "journeymap-out"
+    ),
+    case: CaseOpt = None,
+    touchpoint: TouchpointOpt = None,
+    timestamp: TimestampOpt = None,
+    channel: ChannelOpt = None,
+    journey: JourneyOpt = None,
+    gap: GapOpt = None,
+    goal: GoalOpt = None,
+    horizon: Annotated[
+        str | None,
+        typer.Option(help="Journeys active this close to the log's end are open, e.g. 7d."),
+    ] = None,
+    sep: Annotated[str | None, typer.Option(help="CSV separator (detected).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding (detected).")] = None,
+    timestamp_format: Annotated[
+        str | None,
+        typer.Option(help="strptime format for unusual timestamps, e.g. '%d-%m-%Y %H:%M'."),
+    ] = None,
+    dedupe: Annotated[bool, typer.Option(help="Leave out exact duplicate rows (counted).")] = False,
+    top: Annotated[int, typer.Option(help="Rows shown per table in the summary.")] = 10,
+) -> None:
+    """Mine the real journey of LOG and write steps.csv, transitions.csv, variants.csv,
+    journeys.parquet and quality.json into --out."""
+    import journeymap as jm
+
+    with _fail_cleanly(), _progress() as report:
+        elog = jm.read_log(
+            log,
+            case=case,
+            touchpoint=touchpoint,
+            timestamp=timestamp,
+            channel=channel,
+            journey=journey,
+            gap=gap,
+            sep=sep,
+            encoding=encoding,
+            dedupe=dedupe,
+            timestamp_format=timestamp_format,
+            progress=lambda m, f: report("Reading", m, f),
+        )
+        jmap = jm.mine(
+            elog, goal=goal or None, horizon=horizon, progress=lambda m, f: report("Mining", m, f)
+        )
+    with _fail_cleanly():
+        files = write_outputs(jmap, out)
+    _print_summary(jmap, top=top)
+    console.print(f"[bold]Wrote[/] {', '.join(f.name for f in files)} to {out}/")
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option(help="Folder to write the sample logs into.")] = Path(
+        "sample_logs"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same logs).")] = 0,
+) -> None:
+    """Generate the bundled sample logs (and their target journeys) from the seeded generator."""
+    from journeymap import samples as sample_module
+
+    with _fail_cleanly():
+        written = sample_module.write_samples(out, seed=seed)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def write_outputs(jmap: Any, out: Path) -> list[Path]:
+    """Write the tables and the quality report of ``jmap`` into ``out``; return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    variants = jmap.variants.copy()
+    variants["path"] = variants["path"].map(" → ".join)
+    files = {
+        "steps.csv": lambda p: jmap.steps.to_csv(p, index=False),
+        "transitions.csv": lambda p: jmap.transitions.to_csv(p, index=False),
+        "variants.csv": lambda p: variants.to_csv(p, index=False),
+        "journeys.parquet": lambda p: jmap.journeys.to_parquet(p, index=False),
+        "quality.json": lambda p: p.write_text(
+            json.dumps(_quality_json(jmap), indent=2, default=str)
+        ),
+    }
+    paths = []
+    for name, write in files.items():
+        path = out / name
+        write(path)
+        paths.append(path)
+    return paths
+
+
+def _quality_json(jmap: Any) -> dict[str, Any]:
+    data = jmap.quality.as_dict() if jmap.quality else {}
+    data["mapping"] = jmap.mapping.as_dict() if jmap.mapping else {}
+    data["goal"] = list(jmap.goal)
+    data["horizon_s"] = jmap.horizon_s
+    data["variant_count"] = jmap.variant_count
+    data["outcomes"] = jmap.outcome_counts()
+    return data
+
+
+@contextmanager
+def _fail_cleanly() -> Iterator[None]:
+    try:
+        yield
+    except JourneymapError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, str, float], None]]:
+    bar = Progress(
+        TextColumn("[bold]{task.fields[stage]}"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(stage: str, message: str, fraction: float) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(message, total=1.0, stage=stage)
+        bar.update(tasks[stage], description=message, completed=fraction)
+
+    with bar:
+        yield report
+
+
+def _print_summary(jmap: Any, *, top: int) -> None:
+    q = jmap.quality
+    if q is not None:
+        console.print("[bold]Data quality[/]")
+        for line in q.lines():
+            console.print("  " + line, markup=False, highlight=False)
+    outcomes = jmap.outcome_counts()
+    console.print(
+        "[bold]Journeys[/] "
+        + ", ".join(f"{k}: {v:,}" for k, v in sorted(outcomes.items()))
+        + f"  (open = active within {jmap.horizon_s / 86400:.2g} days of the log's end)"
+    )
+    steps = Table(title=f"Top {top} steps by journeys")
+    for col in (
+        "step",
+        "channel",
+        "journeys",
+        "reach",
+        "visits/journey",
+        "median dwell",
+        "exit rate",
+    ):
+        steps.add_column(col, justify="left" if col in {"step", "channel"} else "right")
+    for r in jmap.steps.head(top).itertuples(index=False):
+        steps.add_row(
+            _esc(r.step),
+            _esc(r.channel),
+            f"{r.journeys:,}",
+            f"{r.reach:.0%}",
+            f"{r.visits_per_journey:.2f}",
+            _duration(r.median_dwell_s),
+            _pct(r.exit_rate),
+        )
+    console.print(steps)
+    variants = Table(title=f"Top {min(top, len(jmap.variants))} of {jmap.variant_count:,} variants")
+    for col in ("#", "journeys", "share", "conversion", "median duration", "path"):
+        variants.add_column(col, justify="left" if col == "path" else "right")
+    for r in jmap.variants.head(top).itertuples(index=False):
+        variants.add_row(
+            str(r.variant),
+            f"{r.journeys:,}",
+            f"{r.share:.1%}",
+            _pct(r.conversion_rate),
+            _duration(r.median_duration_s),
+            _esc(" → ".join(r.path)),
+        )
+    console.print(variants)
+
+
+def _esc(value: Any) -> str:
+    from rich.markup import escape
+
+    return "" if value is None or value != value else escape(str(value))
+
+
+def _pct(value: float) -> str:
+    return "–" if value is None or value != value else f"{value:.0%}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds is None or seconds != seconds:
+        return "–"
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
