@@ -63,7 +63,7 @@ def mine(
         ...     "timestamp": ["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 09:00"]})
         >>> jmap = jm.mine(jm.read_log(df), goal="Buy", horizon="1m")
         >>> jmap.journeys["outcome"].tolist()
-        ['converted', 'dropped']
+        ['dropped', 'converted']
     """
     if not isinstance(log, EventLog):
         raise ParameterError(
