@@ -84,11 +84,11 @@ def mine_tables(
         variants_all = keep(_variants(jr))
         variant_count = int(variants_all.count().to_pyarrow().as_py())
         report("scoring steps", 0.65)
-        steps = _steps(walk, jr, codes, has_goal=bool(goal))
+        steps = _steps(walk, jr, codes, events, has_goal=bool(goal))
         report("counting transitions", 0.8)
         transitions = _transitions(walk, codes)
         report("collecting results", 0.9)
-        journeys = _journey_frame(jr, variants_all, codes)
+        journeys = _journey_frame(jr, variants_all, codes, events)
         variants = _variant_frame(variants_all, names, top_variants, total=len(journeys))
     finally:
         for name in temps:
@@ -105,12 +105,10 @@ def mine_tables(
 
 
 def _walk(events: ir.Table) -> ir.Table:
-    w = ibis.window(group_by=events.journey, order_by=[events.t_us, events.seq])
+    w = ibis.window(group_by=events.jid, order_by=[events.t_us, events.seq])
     return events.select(
-        "journey",
-        "customer",
+        "jid",
         "tp_code",
-        "channel",
         "t_us",
         pos=ibis.row_number().over(w),
         nxt_code=events.tp_code.lead().over(w),
@@ -128,8 +126,7 @@ def _journeys(
     walk: ir.Table, *, goal_codes: list[int], horizon_s: float, has_goal: bool
 ) -> ir.Table:
     reached = walk.tp_code.isin(goal_codes).any() if goal_codes else ibis.literal(False)
-    jr = walk.group_by("journey").aggregate(
-        customer=walk.customer.arbitrary(),
+    jr = walk.group_by("jid").aggregate(
         events=walk.count(),
         start_us=walk.t_us.min(),
         end_us=walk.t_us.max(),
@@ -159,15 +156,17 @@ def _variants(jr: ir.Table) -> ir.Table:
     return v.mutate(variant=rank + 1)
 
 
-def _steps(walk: ir.Table, jr: ir.Table, codes: ir.Table, *, has_goal: bool) -> pd.DataFrame:
+def _steps(
+    walk: ir.Table, jr: ir.Table, codes: ir.Table, events: ir.Table, *, has_goal: bool
+) -> pd.DataFrame:
     per_step = walk.group_by("tp_code").aggregate(
         visits=walk.count(),
         starts=(walk.pos == 0).sum(),
         ends=walk.nxt_code.isnull().sum(),
         median_dwell_s=walk.wait_s.median(),
     )
-    pairs = walk.select("journey", "tp_code").distinct()
-    pairs = pairs.join(jr.select("journey", "outcome"), "journey")
+    pairs = walk.select("jid", "tp_code").distinct()
+    pairs = pairs.join(jr.select("jid", "outcome"), "jid")
     reach = pairs.group_by("tp_code").aggregate(
         journeys=pairs.count(),
         non_open=(pairs.outcome != "open").sum(),
@@ -178,7 +177,7 @@ def _steps(walk: ir.Table, jr: ir.Table, codes: ir.Table, *, has_goal: bool) -> 
         .aggregate(exits=lambda t: t.count())
     )
     by_channel = (
-        walk.filter(walk.channel.notnull())
+        events.filter(events.channel.notnull())
         .group_by(["tp_code", "channel"])
         .aggregate(n=lambda t: t.count())
     )
@@ -224,7 +223,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     moves = walk.filter(walk.nxt_code.notnull())
     agg = moves.group_by(["tp_code", "nxt_code"]).aggregate(
         count=moves.count(),
-        journeys=moves.journey.nunique(),
+        journeys=moves.jid.nunique(),
         median_s=moves.wait_s.median(),
         p90_s=moves.wait_s.quantile(0.9),
     )
@@ -236,11 +235,17 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     return _ints(df, ["count", "journeys"]).reset_index(drop=True)
 
 
-def _journey_frame(jr: ir.Table, variants: ir.Table, codes: ir.Table) -> pd.DataFrame:
+def _journey_frame(
+    jr: ir.Table, variants: ir.Table, codes: ir.Table, events: ir.Table
+) -> pd.DataFrame:
+    ids = events.group_by("jid").aggregate(
+        journey=events.journey.arbitrary(), customer=events.customer.arbitrary()
+    )
     first = codes.rename(first_step="touchpoint", first_code="tp_code")
     last = codes.rename(last_step="touchpoint", last_code="tp_code")
     table = (
         jr.join(variants.select("codes", "variant"), "codes")
+        .join(ids, "jid")
         .join(first, "first_code")
         .join(last, "last_code")
         .select(

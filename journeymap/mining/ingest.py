@@ -19,7 +19,7 @@ from journeymap._validation import parse_duration
 from journeymap.errors import EmptyLogError, TimestampError
 from journeymap.mining import engine
 from journeymap.mining.columns import guess_mapping
-from journeymap.mining.readers import open_source
+from journeymap.mining.readers import RawSource, open_source
 from journeymap.mining.timestamps import plan_timestamp
 from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
 from journeymap.progress import ProgressCallback, as_reporter
@@ -137,7 +137,6 @@ def read_log(
         mapping,
         ts_plan.expression,
         dedupe=dedupe,
-        has_seq="__seq" in [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()],
     )
     counts = _reason_counts(con.con)
     read = sum(counts.values())
@@ -148,12 +147,13 @@ def read_log(
         worst = max(counts, key=lambda k: counts[k])
         raise EmptyLogError(
             f"none of the {read:,} events can be used: {counts[worst]:,} have a {worst} "
-            f"({_reason_examples(con.con, worst, mapping)}). Fix: check the column mapping "
+            f"({_reason_examples(con.con, worst, mapping, raw.view)}). "
+            "Fix: check the column mapping "
             f"(case={mapping.case!r}, touchpoint={mapping.touchpoint!r}, "
             f"timestamp={mapping.timestamp!r})",
             source=raw.label,
         )
-    _check_unparsable_share(con.con, counts, read, mapping, raw.label)
+    _check_unparsable_share(con.con, counts, read, mapping, raw)
     report("building journeys", 0.6)
     _build_events(con.con, mapping, gap_s=gap_s)
     report("summarising", 0.9)
@@ -170,13 +170,17 @@ def _stage(
     ts_expr: str,
     *,
     dedupe: bool,
-    has_seq: bool,
 ) -> None:
+    """One pass over the source into a narrow table: canonical values and the reason, if any,
+    that each event cannot be used (an event counts under its first reason only)."""
     q = _ident
-    seq = "__seq" if has_seq else "row_number() OVER () - 1"
-    case_txt = f"nullif(trim({q(m.case)}::VARCHAR), '')"
-    tp_txt = f"nullif(trim({q(m.touchpoint)}::VARCHAR), '')"
-    journey_txt = f"nullif(trim({q(m.journey)}::VARCHAR), '')" if m.journey else "NULL"
+
+    def text(col: str | None) -> str:
+        return f"nullif(trim({q(col)}::VARCHAR), '')" if col else "NULL::VARCHAR"
+
+    taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
+    attrs = [c for c in m.attributes if c not in taken]
+    attr_sql = "".join(f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs)
     dup = "FALSE"
     if dedupe:
         keys = ", ".join(q(c) for c in columns)
@@ -185,21 +189,21 @@ def _stage(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE jm_stage AS
-        WITH numbered AS (SELECT *, {seq} AS __seq_ FROM {view}),
-        parsed AS (
-            SELECT * EXCLUDE (__seq_{", __seq" if has_seq else ""}), __seq_ AS __seq,
-                   {case_txt} AS __customer, {tp_txt} AS __touchpoint,
-                   {journey_txt} AS __journey, {ts_expr} AS __ts,
-                   ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing
-            FROM numbered
+        WITH parsed AS (
+            SELECT __seq, {text(m.case)} AS __customer, {text(m.touchpoint)} AS __touchpoint,
+                   {text(m.journey)} AS __journey, {ts_expr} AS __ts,
+                   {text(m.channel)} AS __channel, {text(m.outcome)} AS __outcome,
+                   ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing,
+                   {dup} AS __dup{attr_sql}
+            FROM {view}
         )
-        SELECT *, CASE
+        SELECT * EXCLUDE (__ts_missing, __dup), CASE
             WHEN __customer IS NULL THEN 'missing customer'
             WHEN {"__journey IS NULL" if m.journey else "FALSE"} THEN 'missing journey id'
             WHEN __touchpoint IS NULL THEN 'missing touchpoint'
             WHEN __ts_missing THEN 'missing timestamp'
             WHEN __ts IS NULL THEN 'unparsable timestamp'
-            WHEN {dup} THEN 'exact duplicate'
+            WHEN __dup THEN 'exact duplicate'
         END AS __reason
         FROM parsed
         """
@@ -219,45 +223,40 @@ def _check_unparsable_share(
     counts: dict[str | None, int],
     read: int,
     m: ColumnMapping,
-    label: str,
+    raw: RawSource,
 ) -> None:
     bad = counts.get("unparsable timestamp", 0)
     if bad and bad > 0.5 * read:
         raise TimestampError(
             f"{bad:,} of {read:,} values in column {m.timestamp!r} cannot be read as "
-            f"timestamps ({_reason_examples(con, 'unparsable timestamp', m)}). Fix: pass "
+            f"timestamps ({_reason_examples(con, 'unparsable timestamp', m, raw.view)}). Fix: pass "
             "timestamp_format= (e.g. '%d-%m-%Y %H:%M') or choose another column with timestamp=",
-            source=label,
+            source=raw.label,
         )
 
 
-def _reason_examples(con: duckdb.DuckDBPyConnection, reason: str, m: ColumnMapping) -> str:
+def _reason_examples(
+    con: duckdb.DuckDBPyConnection, reason: str, m: ColumnMapping, view: str = "jm_raw"
+) -> str:
     column = {
         "missing customer": m.case,
         "missing journey id": m.journey,
         "missing touchpoint": m.touchpoint,
     }.get(reason) or m.timestamp
     rows = con.execute(
-        f"SELECT __seq, {_ident(column)}::VARCHAR FROM jm_stage WHERE __reason = ? "
-        "ORDER BY __seq LIMIT 3",
+        f"SELECT __seq, {_ident(column)}::VARCHAR FROM {view} WHERE __seq IN "
+        "(SELECT __seq FROM jm_stage WHERE __reason = ? ORDER BY __seq LIMIT 3) ORDER BY __seq",
         [reason],
     ).fetchall()
     return f"column {column!r}, e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
 
 
 def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: float | None) -> None:
-    q = _ident
-    taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
-    attrs = [c for c in m.attributes if c not in taken]
-    attr_sql = "".join(f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs)
-    channel = f"nullif(trim({q(m.channel)}::VARCHAR), '')" if m.channel else "NULL::VARCHAR"
-    outcome = f"nullif(trim({q(m.outcome)}::VARCHAR), '')" if m.outcome else "NULL::VARCHAR"
+    source = "jm_stage"
     if m.journey:
         journey = "__journey"
-        source = "jm_stage"
     elif gap_s is None:
         journey = "__customer"
-        source = "jm_stage"
     else:
         gap_us = int(gap_s * 1_000_000)
         con.execute(
@@ -268,32 +267,60 @@ def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: fl
                 FROM jm_stage WHERE __reason IS NULL
                 WINDOW w AS (PARTITION BY __customer ORDER BY __ts, __seq)
             )
-            SELECT *, __customer || '#' || (1 + sum(CASE WHEN __wait > {gap_us} THEN 1 ELSE 0
-                END) OVER (PARTITION BY __customer ORDER BY __ts, __seq
+            SELECT * EXCLUDE (__wait), __customer || '#' || (1 + sum(CASE WHEN __wait > {gap_us}
+                THEN 1 ELSE 0 END) OVER (PARTITION BY __customer ORDER BY __ts, __seq
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::VARCHAR AS __journey_split
             FROM d
             """
         )
         journey = "__journey_split"
         source = "jm_split"
+    valid = f"(SELECT * FROM {source} WHERE __reason IS NULL)"
+    split_col = ", __journey_split" if source == "jm_split" else ""
+    # The engine sorts and groups by integers, several times faster than by strings (10M
+    # events: 1.1 s vs 4.7 s for the window). Touchpoints get their alphabetical rank from a
+    # small dictionary; journeys get a 63-bit hash of their id, checked for collisions below.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE jm_codes AS
         SELECT touchpoint, (row_number() OVER (ORDER BY touchpoint) - 1)::INTEGER AS tp_code
-        FROM (SELECT DISTINCT __touchpoint AS touchpoint FROM {source} WHERE __reason IS NULL)
+        FROM (SELECT DISTINCT __touchpoint AS touchpoint FROM {valid})
         """
     )
     con.execute(
         f"""
         CREATE OR REPLACE TABLE jm_events AS
-        SELECT {journey} AS journey, __customer AS customer, __touchpoint AS touchpoint,
-               c.tp_code AS tp_code, {channel} AS channel, __ts AS ts,
-               epoch_us(__ts) AS t_us, __seq::BIGINT AS seq, {outcome} AS outcome{attr_sql}
-        FROM {source} s JOIN jm_codes c ON s.__touchpoint = c.touchpoint
-        WHERE __reason IS NULL
+        SELECT (hash(s.{journey}) >> 1)::BIGINT AS jid, s.{journey} AS journey,
+               __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
+               __channel AS channel, __ts AS ts, epoch_us(__ts) AS t_us, __seq::BIGINT AS seq,
+               __outcome AS outcome,
+               s.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
+                            __outcome, __reason{split_col})
+        FROM {valid} s
+        JOIN jm_codes c ON s.__touchpoint = c.touchpoint
         """
     )
+    con.execute("DROP TABLE IF EXISTS jm_codes")
     con.execute("DROP TABLE IF EXISTS jm_split")
+    ids, journeys = con.execute(
+        "SELECT count(DISTINCT jid), count(DISTINCT journey) FROM jm_events"
+    ).fetchone()
+    if ids != journeys:
+        renumber_journeys(con)
+
+
+def renumber_journeys(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every journey a sequential ``jid`` (used when two journey ids share a hash)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE jm_events AS
+        SELECT e.* REPLACE (j.jid AS jid)
+        FROM jm_events e JOIN (
+            SELECT journey, (row_number() OVER ())::BIGINT AS jid
+            FROM (SELECT DISTINCT journey FROM jm_events)
+        ) j USING (journey)
+        """
+    )
 
 
 def _quality(
@@ -308,7 +335,7 @@ def _quality(
     gap_s: float | None,
 ) -> QualityReport:
     journeys, customers, touchpoints, channels, first, last = con.execute(
-        "SELECT count(DISTINCT journey), count(DISTINCT customer), count(DISTINCT touchpoint), "
+        "SELECT count(DISTINCT jid), count(DISTINCT customer), count(DISTINCT tp_code), "
         "count(DISTINCT channel), min(ts), max(ts) FROM jm_events"
     ).fetchone()
     extra = list(notes)

@@ -23,6 +23,8 @@ __all__ = ["RawSource", "open_source"]
 
 _HEAD_BYTES = 256 * 1024
 _SEPARATORS = [",", ";", "\t", "|"]
+# every source gets its row number: ties in time keep the order of the source
+_SEQ = "row_number() OVER () - 1 AS __seq"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def open_source(
     """Register ``source`` as view ``view`` with a ``__seq`` column (its row order)."""
     if _is_dataframe(source):
         con.register("jm_df", source)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM jm_df")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM jm_df")
+        con.unregister("jm_df")
         return RawSource(view=view, label="DataFrame", kind="dataframe")
     if not isinstance(source, str | os.PathLike):
         raise LogFormatError(
@@ -126,7 +129,7 @@ def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: st
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {view}_t AS "
-            f"SELECT * FROM read_json({_lit(path)}, format = 'newline_delimited')"
+            f"SELECT *, {_SEQ} FROM read_json({_lit(path)}, format = 'newline_delimited')"
         )
     except duckdb.Error as exc:
         raise LogFormatError(
@@ -134,8 +137,7 @@ def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: st
             'such as {"customer_id": "c1", "touchpoint": "Login", "timestamp": "2025-01-01 10:00"}',
             source=label,
         ) from None
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_t")
-    return RawSource(view=view, label=label, kind="jsonl")
+    return RawSource(view=f"{view}_t", label=label, kind="jsonl")
 
 
 def _open_xes(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: str) -> RawSource:
@@ -159,7 +161,8 @@ def _open_xes(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: str)
     if frame is None or len(frame.columns) == 0:
         raise LogFormatError("the XES file holds no events", source=label)
     con.register(f"{view}_df", frame)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_df")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM {view}_df")
+    con.unregister(f"{view}_df")
     return RawSource(view=view, label=label, kind="xes")
 
 
@@ -230,7 +233,7 @@ def _open_csv(
         )
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {view}_t AS SELECT * FROM read_csv({_lit(path)}, "
+            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM read_csv({_lit(path)}, "
             f"delim = {_lit(sep)}, header = true, all_varchar = true, encoding = "
             f"{_lit(duck_encoding)}, quote = '\"', escape = '\"', strict_mode = false, "
             f"null_padding = true, parallel = false)"
@@ -241,7 +244,6 @@ def _open_csv(
             f"({_first_line(exc)}); check the separator (sep=) and encoding (encoding=)",
             source=label,
         ) from None
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_t")
     return RawSource(view=view, label=label, kind="csv", notes=tuple(notes))
 
 

@@ -4,7 +4,8 @@ These types hold no file handles and read nothing: :func:`journeymap.read_log` b
 The events live in an engine table (DuckDB by default) with the canonical columns below; the
 original column names are kept in :class:`ColumnMapping`.
 
-Canonical event columns: ``journey`` (str), ``customer`` (str), ``touchpoint`` (str),
+Canonical event columns: ``jid`` (int, a journey number the engine sorts by),
+``journey`` (str), ``customer`` (str), ``touchpoint`` (str),
 ``tp_code`` (int, the touchpoint's rank in alphabetical order), ``channel`` (str or null),
 ``ts`` (timestamp, naive UTC when the source had offsets), ``t_us`` (microseconds since the
 epoch), ``seq`` (the event's row number in the source: breaks timestamp ties in file order),
