@@ -9,13 +9,24 @@
 from journeymap import errors
 from journeymap.mining.ingest import read_log
 from journeymap.mining.mine import mine
-from journeymap.model import END, START, ColumnMapping, EventLog, JourneyMap, QualityReport
+from journeymap.model import (
+    END,
+    KINDS,
+    START,
+    ColumnMapping,
+    EventLog,
+    Friction,
+    JourneyMap,
+    QualityReport,
+)
 
 __all__ = [
     "END",
+    "KINDS",
     "START",
     "ColumnMapping",
     "EventLog",
+    "Friction",
     "JourneyMap",
     "QualityReport",
     "errors",

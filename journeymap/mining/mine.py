@@ -93,6 +93,7 @@ def mine(
         variant_count=tables.variant_count,
         quality=log.quality,
         mapping=log.mapping,
+        log=log,
     )
 
 

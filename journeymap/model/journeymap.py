@@ -20,7 +20,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from journeymap.model.eventlog import ColumnMapping, QualityReport
+from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
+from journeymap.model.friction import Friction, frictions_frame
 
 __all__ = ["END", "START", "JourneyMap"]
 
@@ -39,6 +40,8 @@ class JourneyMap:
         variant_count: number of distinct variants (``variants`` may hold only the top ones).
         quality: the data-quality report of the log.
         mapping: the column mapping of the log.
+        frictions: the ranked findings (see :class:`journeymap.Friction`).
+        log: the :class:`EventLog` it was mined from (kept for drill-down and comparisons).
 
     Example:
         >>> import pandas as pd
@@ -59,6 +62,8 @@ class JourneyMap:
     variant_count: int = 0
     quality: QualityReport | None = None
     mapping: ColumnMapping | None = None
+    frictions: tuple[Friction, ...] = ()
+    log: EventLog | None = field(default=None, repr=False)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -83,6 +88,10 @@ class JourneyMap:
                 if row.ends:
                     g.add_edge(row.step, END, source=row.step, target=END, count=row.ends)
         return g
+
+    def frictions_frame(self) -> pd.DataFrame:
+        """The ranked findings as a DataFrame, one row per friction with its evidence."""
+        return frictions_frame(self.frictions)
 
     @property
     def has_goal(self) -> bool:
