@@ -1,7 +1,13 @@
 """Domain types: pure data, no file or engine access. Users import from ``journeymap``."""
 
 from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
-from journeymap.model.friction import KINDS, Friction, frictions_frame, rank_frictions
+from journeymap.model.friction import (
+    KINDS,
+    Friction,
+    frictions_frame,
+    rank_frictions,
+    severity_score,
+)
 from journeymap.model.journeymap import END, START, JourneyMap
 
 __all__ = [
@@ -15,4 +21,5 @@ __all__ = [
     "QualityReport",
     "frictions_frame",
     "rank_frictions",
+    "severity_score",
 ]

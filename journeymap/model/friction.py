@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["KINDS", "Friction", "frictions_frame", "rank_frictions"]
+__all__ = ["KINDS", "Friction", "frictions_frame", "rank_frictions", "severity_score"]
 
 KINDS = (
     "dropoff",
@@ -84,6 +84,37 @@ class Friction:
     def where(self) -> str:
         """The steps concerned, joined with arrows: ``'Payment → Call: payment'``."""
         return " → ".join(self.steps)
+
+
+def severity_score(
+    *,
+    journeys: float,
+    extra_minutes: float = 0.0,
+    lost_conversions: float = 0.0,
+    conversion_minutes: float = 60.0,
+) -> float:
+    """The one severity scale shared by every kind of friction, in customer-hours.
+
+    ``severity = (journeys × extra_minutes + lost_conversions × conversion_minutes) / 60``
+
+    - ``journeys``: journeys affected;
+    - ``extra_minutes``: customer time the friction adds to each affected journey (waits, extra
+      steps, repeated contacts), in minutes;
+    - ``lost_conversions``: goal completions the friction costs (affected journeys × the drop
+      in conversion rate they suffer);
+    - ``conversion_minutes``: what one lost conversion weighs in customer minutes (default 60:
+      losing a customer weighs like wasting an hour of customers' time).
+
+    So a severity of 10 reads "as bad as ten hours of customers' time".
+
+    >>> severity_score(journeys=120, extra_minutes=5)
+    10.0
+    >>> severity_score(journeys=100, lost_conversions=20)
+    20.0
+    """
+    minutes = max(journeys, 0.0) * max(extra_minutes, 0.0)
+    minutes += max(lost_conversions, 0.0) * conversion_minutes
+    return round(minutes / 60.0, 6)
 
 
 def rank_frictions(frictions: Iterable[Friction]) -> tuple[Friction, ...]:
