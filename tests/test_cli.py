@@ -36,7 +36,8 @@ def test_mine_writes_every_output_and_a_summary(shop_csv: Path, tmp_path: Path) 
     out = tmp_path / "out"
     done = run("mine", str(shop_csv), "--goal", "Order confirmed", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    for name in ["steps.csv", "transitions.csv", "variants.csv", "journeys.parquet", "quality.json"]:
+    outputs = ["steps.csv", "transitions.csv", "variants.csv", "journeys.parquet", "quality.json"]
+    for name in outputs:
         assert (out / name).stat().st_size > 0, name
     quality = json.loads((out / "quality.json").read_text())
     assert quality["events_read"] == quality["events_used"] == 100
