@@ -11,6 +11,7 @@ import codecs
 import csv
 import gzip
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ _HEAD_BYTES = 256 * 1024
 _SEPARATORS = [",", ";", "\t", "|"]
 # every source gets its row number: ties in time keep the order of the source
 _SEQ = "row_number() OVER () - 1 AS __seq"
+_ROOT = re.compile(rb"<(?![?!])[A-Za-z_][\w:.-]*")  # the first element's start tag
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ def _open_xes(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: str)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            frame = pm4py.read_xes(str(path), show_progress_bar=False)
+            # iterparse: the same parser everywhere, whatever optional Rust importers are installed
+            frame = pm4py.read_xes(str(path), variant="iterparse", show_progress_bar=False)
     except Exception as exc:  # pm4py raises many types for malformed XML
         raise LogFormatError(
             f"is not a readable XES file ({type(exc).__name__}: {_first_line(exc)}); "
@@ -167,16 +170,25 @@ def _open_xes(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: str)
 
 
 def _refuse_entities(path: Path, label: str) -> None:
-    opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
+    """Refuse a DTD anywhere in the prolog (before the root element): entities are declared
+    only there, and a resolved entity can read local files or reach the network."""
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gzipped else open
+    prolog = b""
     with opener(path, "rb") as fh:  # type: ignore[operator]
-        head = fh.read(64 * 1024)
-    upper = head.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise LogFormatError(
-            "the XES file declares a DTD or entities, which journeymap never resolves "
-            "(they can read local files or the network); remove the <!DOCTYPE ...> block",
-            source=label,
-        )
+        while chunk := fh.read(64 * 1024):
+            prolog += chunk
+            upper = prolog.upper()
+            if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+                raise LogFormatError(
+                    "the XES file declares a DTD or entities, which journeymap never resolves "
+                    "(they can read local files or the network); remove the <!DOCTYPE ...> block",
+                    source=label,
+                )
+            if _ROOT.search(prolog):
+                return
+            prolog = prolog[-64:]  # keep a tail so a marker split across chunks is seen
 
 
 def _open_csv(
