@@ -30,6 +30,8 @@ _EXPORTS: dict[str, str] = {
     "KINDS": "journeymap.model.friction",
     "Friction": "journeymap.model.friction",
     "severity_score": "journeymap.model.friction",
+    "filter_log": "journeymap.mining.filters",
+    "attribute_values": "journeymap.mining.filters",
 }
 
 __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
@@ -45,11 +47,14 @@ __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
     "KINDS",
     "Friction",
     "severity_score",
+    "filter_log",
+    "attribute_values",
 ]
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from journeymap.mining.filters import attribute_values, filter_log
     from journeymap.mining.ingest import read_log
     from journeymap.mining.mine import mine
     from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
