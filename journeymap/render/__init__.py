@@ -1,0 +1,34 @@
+"""Drawings and documents from a mined journey: the journey-map canvas, the process map,
+a slide deck and a self-contained HTML report.
+
+Renderers read models (:class:`journeymap.JourneyMap`, a target journey and its comparison)
+and compute no statistics. matplotlib runs on the Agg backend, selected here and never at
+``import journeymap``. Graphviz is used for the process map when it is installed.
+
+>>> import journeymap as jm
+>>> log = jm.read_log("sample_logs/online_shop.csv")              # doctest: +SKIP
+>>> jmap = jm.mine(log, goal="Order confirmed")                   # doctest: +SKIP
+>>> fig = jm.render.journey_map(jmap)                             # doctest: +SKIP
+>>> open("map.png", "wb").write(jm.render.figure_bytes(fig))      # doctest: +SKIP
+"""
+
+from journeymap.render.output import FIGURE_FORMATS, SIZES, figure_bytes, save_figure
+from journeymap.render.process_map import (
+    RenderError,
+    graphviz_available,
+    process_map_dot,
+    process_map_png,
+    process_map_svg,
+)
+
+__all__ = [
+    "FIGURE_FORMATS",
+    "SIZES",
+    "RenderError",
+    "figure_bytes",
+    "graphviz_available",
+    "process_map_dot",
+    "process_map_png",
+    "process_map_svg",
+    "save_figure",
+]
