@@ -105,3 +105,36 @@ def test_graphviz_draws_hostile_names():
         check=False,
     )
     assert done.returncode == 0 and not done.stderr, done.stderr
+
+
+def test_python_layout_draws_without_graphviz(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert not render.graphviz_available()
+    jmap = hostile_jmap()
+    svg = render.process_map_svg(jmap)
+    assert "<svg" in svg and "<script>" not in svg
+    texts = "".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    shown = re.sub(r"\s", "", texts)
+    for name in HOSTILE:
+        assert re.sub(r"\s", "", clean(name)) in shown, name
+    png = render.process_map_png(jmap, dpi=50)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(render.RenderError, match="not installed"):
+        render.process_map_svg(jmap, engine="graphviz")
+
+
+def test_layered_layout_breaks_cycles_and_orders_columns():
+    from journeymap.render.layout import layered_layout
+
+    nodes = ["start", "a", "b", "c", "end"]
+    edges = [
+        ("start", "a", 5),
+        ("a", "b", 5),
+        ("b", "a", 2),
+        ("b", "c", 3),
+        ("c", "end", 3),
+        ("a", "end", 1),
+        ("b", "b", 1),
+    ]
+    where = layered_layout(nodes, edges, first="start")
+    assert [where[n][0] for n in nodes] == [0, 1, 2, 3, 4]

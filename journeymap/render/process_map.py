@@ -256,7 +256,7 @@ def process_map_dot(
     """
     check_choice(rankdir, ("LR", "TB", "RL", "BT"), name="rankdir", func="process_map_dot")
     g = process_map_graph(jmap, coverage=coverage, color_by=color_by, comparison=comparison)
-    legend = "<BR/>".join(dot_html(line) for line in g.legend)
+    legend = "".join(f'{dot_html(line)}<BR ALIGN="LEFT"/>' for line in g.legend)
     out = [
         "digraph journey {",
         f'  graph [rankdir={rankdir}, bgcolor="white", pad=0.3, nodesep=0.3, ranksep=0.55, '
