@@ -6,6 +6,10 @@ gets its row number and, if it cannot be used, the reason; the usable events bec
 
 Equal timestamps within a journey keep the order of the file: every event carries its source
 row number (``seq``) and every ordering is by ``(t_us, seq)``.
+
+Survey answers (Customer Effort Score, CSAT, NPS), when the log has them, become the numeric
+canonical columns ``ces``, ``csat`` and ``nps`` right after ``outcome``; values that are not
+numbers are counted in a note and left empty (the event itself is kept).
 """
 
 from __future__ import annotations
@@ -48,6 +52,14 @@ CANONICAL = (
     "outcome",
 )
 
+# survey role -> normalised column names that identify it (see columns.normalise)
+SURVEY_NAMES: dict[str, tuple[str, ...]] = {
+    "ces": ("ces", "cesscore", "customereffortscore", "effortscore", "customereffort"),
+    "csat": ("csat", "csatscore", "customersatisfaction", "satisfaction", "satisfactionscore"),
+    "nps": ("nps", "npsscore", "netpromoterscore", "likelihoodtorecommend", "recommendscore"),
+}
+SURVEY_WORDS = {"ces": "Customer Effort Score", "csat": "CSAT", "nps": "NPS"}
+
 
 def read_log(
     source: Any,
@@ -63,6 +75,9 @@ def read_log(
     encoding: str | None = None,
     dedupe: bool = False,
     timestamp_format: str | None = None,
+    ces: str | None = None,
+    csat: str | None = None,
+    nps: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> EventLog:
     """Read a touchpoint log and validate it, counting every event left out and why.
@@ -86,6 +101,10 @@ def read_log(
         sep, encoding: CSV separator and encoding; detected when not given.
         dedupe: leave out exact duplicate rows (same values in every column), counting them.
         timestamp_format: a ``strptime`` format when the timestamps are in an unusual layout.
+        ces, csat, nps: survey-answer columns (Customer Effort Score, CSAT, NPS 0–10), kept as
+            the numeric columns ``ces``, ``csat``, ``nps`` and summarised per step by
+            :func:`journeymap.mine`. Guessed when a column is named so (``CES``,
+            ``customer_effort_score``, ``CSAT``, ``satisfaction``, ``NPS``, ...).
         progress: called with a message and the fraction done.
 
     Returns:
@@ -125,6 +144,7 @@ def read_log(
         },
         source=raw.label,
     )
+    survey = _survey_columns(con.con, raw, mapping, given={"ces": ces, "csat": csat, "nps": nps})
     report("checking timestamps", 0.3)
     ts_plan = plan_timestamp(
         con.con, raw.view, mapping.timestamp, source=raw.label, timestamp_format=timestamp_format
@@ -137,6 +157,7 @@ def read_log(
         mapping,
         ts_plan.expression,
         dedupe=dedupe,
+        survey=survey,
     )
     counts = _reason_counts(con.con)
     read = sum(counts.values())
@@ -155,9 +176,11 @@ def read_log(
         )
     _check_unparsable_share(con.con, counts, read, mapping, raw)
     report("building journeys", 0.6)
-    _build_events(con.con, mapping, gap_s=gap_s)
+    _build_events(con.con, mapping, gap_s=gap_s, survey=survey)
     report("summarising", 0.9)
-    quality = _quality(con.con, raw.label, read, used, counts, ts_plan, mapping, raw.notes, gap_s)
+    guessed = {role for role in survey if {"ces": ces, "csat": csat, "nps": nps}[role] is None}
+    notes = (*raw.notes, *_survey_notes(con.con, survey, guessed=guessed))
+    quality = _quality(con.con, raw.label, read, used, counts, ts_plan, mapping, notes, gap_s)
     report("read", 1.0)
     return EventLog(con.table("jm_events"), mapping=mapping, quality=quality, gap_s=gap_s)
 
@@ -170,6 +193,7 @@ def _stage(
     ts_expr: str,
     *,
     dedupe: bool,
+    survey: dict[str, str],
 ) -> None:
     """One pass over the source into a narrow table: canonical values and the reason, if any,
     that each event cannot be used (an event counts under its first reason only)."""
@@ -178,9 +202,17 @@ def _stage(
     def text(col: str | None) -> str:
         return f"nullif(trim({q(col)}::VARCHAR), '')" if col else "NULL::VARCHAR"
 
-    taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
+    taken = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome, *survey.values()}
     attrs = [c for c in m.attributes if c not in taken]
-    attr_sql = "".join(f", {q(c)} AS {q(c if c not in CANONICAL else c + '_attr')}" for c in attrs)
+    # DuckDB names are case-insensitive: an attribute "CES" would clash with the survey ``ces``
+    attr_sql = "".join(
+        f", {q(c)} AS {q(c + '_attr' if c in CANONICAL or c.lower() in survey else c)}"
+        for c in attrs
+    )
+    survey_sql = "".join(
+        f", TRY_CAST({text(col)} AS DOUBLE) AS __{role}, {text(col)} IS NOT NULL AS __{role}_given"
+        for role, col in survey.items()
+    )
     dup = "FALSE"
     if dedupe:
         keys = ", ".join(q(c) for c in columns)
@@ -194,7 +226,7 @@ def _stage(
                    {text(m.journey)} AS __journey, {ts_expr} AS __ts,
                    {text(m.channel)} AS __channel, {text(m.outcome)} AS __outcome,
                    ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing,
-                   {dup} AS __dup{attr_sql}
+                   {dup} AS __dup{survey_sql}{attr_sql}
             FROM {view}
         )
         SELECT * EXCLUDE (__ts_missing, __dup), CASE
@@ -251,7 +283,13 @@ def _reason_examples(
     return f"column {column!r}, e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
 
 
-def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: float | None) -> None:
+def _build_events(
+    con: duckdb.DuckDBPyConnection,
+    m: ColumnMapping,
+    *,
+    gap_s: float | None,
+    survey: dict[str, str] | None = None,
+) -> None:
     source = "jm_stage"
     if m.journey:
         journey = "__journey"
@@ -277,6 +315,8 @@ def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: fl
         source = "jm_split"
     valid = f"(SELECT * FROM {source} WHERE __reason IS NULL)"
     split_col = ", __journey_split" if source == "jm_split" else ""
+    survey_cols = "".join(f", __{role} AS {role}" for role in survey or {})
+    split_col += "".join(f", __{role}, __{role}_given" for role in survey or {})
     # The engine sorts and groups by integers, several times faster than by strings (10M
     # events: 1.1 s vs 4.7 s for the window). Touchpoints get their alphabetical rank from a
     # small dictionary; journeys get a 63-bit hash of their id, checked for collisions below.
@@ -293,7 +333,7 @@ def _build_events(con: duckdb.DuckDBPyConnection, m: ColumnMapping, *, gap_s: fl
         SELECT (hash(s.{journey}) >> 1)::BIGINT AS jid, s.{journey} AS journey,
                __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
                __channel AS channel, __ts AS ts, epoch_us(__ts) AS t_us, __seq::BIGINT AS seq,
-               __outcome AS outcome,
+               __outcome AS outcome{survey_cols},
                s.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
                             __outcome, __reason{split_col})
         FROM {valid} s
@@ -321,6 +361,66 @@ def renumber_journeys(con: duckdb.DuckDBPyConnection) -> None:
         ) j USING (journey)
         """
     )
+
+
+def _survey_columns(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawSource,
+    m: ColumnMapping,
+    *,
+    given: dict[str, str | None],
+) -> dict[str, str]:
+    """Survey role -> source column: the columns given, else attributes named like one.
+
+    A guessed column is used only when some of its values are numbers."""
+    from journeymap.errors import ColumnError
+    from journeymap.mining.columns import _missing_message, normalise
+
+    columns = [*m.attributes, m.case, m.touchpoint, m.timestamp]
+    roles = {m.case, m.touchpoint, m.timestamp, m.channel, m.journey, m.outcome}
+    found: dict[str, str] = {}
+    for role, name in given.items():
+        if name is None:
+            continue
+        if name not in columns:
+            raise ColumnError(_missing_message(role, name, columns), source=raw.label)
+        if name in roles or name in found.values():
+            raise ColumnError(
+                f"column {name!r} is given for more than one role ({role} and another); "
+                "each role needs its own column",
+                source=raw.label,
+            )
+        found[role] = name
+    for role, names in SURVEY_NAMES.items():
+        if role in found:
+            continue
+        hits = [c for c in m.attributes if normalise(c) in names and c not in found.values()]
+        if len(hits) != 1:
+            continue
+        numbers = con.execute(
+            f"SELECT count(TRY_CAST(nullif(trim({_ident(hits[0])}::VARCHAR), '') AS DOUBLE)) "
+            f"FROM {raw.view}"
+        ).fetchone()[0]
+        if numbers:
+            found[role] = hits[0]
+    return found
+
+
+def _survey_notes(
+    con: duckdb.DuckDBPyConnection, survey: dict[str, str], *, guessed: set[str]
+) -> list[str]:
+    notes = []
+    for role, column in survey.items():
+        answers, not_numbers = con.execute(
+            f"SELECT count(__{role}), count(*) FILTER (__{role}_given AND __{role} IS NULL) "
+            "FROM jm_stage WHERE __reason IS NULL"
+        ).fetchone()
+        how = " (guessed)" if role in guessed else ""
+        note = f"{SURVEY_WORDS[role]} answers from column {column!r}{how}: {answers:,}"
+        if not_numbers:
+            note += f"; {not_numbers:,} not numbers, left empty"
+        notes.append(note)
+    return notes
 
 
 def _quality(
