@@ -12,6 +12,7 @@ and compute no statistics. matplotlib runs on the Agg backend, selected here and
 >>> open("map.png", "wb").write(jm.render.figure_bytes(fig))      # doctest: +SKIP
 """
 
+from journeymap.render.canvas import journey_map
 from journeymap.render.output import FIGURE_FORMATS, SIZES, figure_bytes, save_figure
 from journeymap.render.process_map import (
     RenderError,
@@ -27,6 +28,7 @@ __all__ = [
     "RenderError",
     "figure_bytes",
     "graphviz_available",
+    "journey_map",
     "process_map_dot",
     "process_map_png",
     "process_map_svg",

@@ -119,11 +119,14 @@ def process_map_figure(
     coverage: float = 1.0,
     color_by: str = "effort",
     comparison: Any = None,
+    highlight: tuple[str, ...] = (),
 ) -> Any:
     """The process map drawn with matplotlib (no Graphviz needed); returns a Figure."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    g = process_map_graph(jmap, coverage=coverage, color_by=color_by, comparison=comparison)
+    g = process_map_graph(
+        jmap, coverage=coverage, color_by=color_by, comparison=comparison, highlight=highlight
+    )
     ids = [n.id for n in g.nodes]
     where = layered_layout(ids, [(e.source, e.target, e.journeys) for e in g.edges], first="start")
     labels = {n.id: _label_lines(n) for n in g.nodes}
@@ -165,6 +168,8 @@ def process_map_figure(
             fill, edge, style = palette.PAPER, palette.NOT_TAKEN, "dashed"
         if n.not_designed:
             edge, style, lw = palette.NOT_DESIGNED, "dashed", 2.5
+        elif n.highlight:
+            edge, lw = palette.FRICTION, 4.0
         rounding = w / 2 if n.kind in {"start", "end"} else 0.12
         box = FancyBboxPatch(
             (x - w / 2, y - h / 2),

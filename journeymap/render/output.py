@@ -33,6 +33,7 @@ def new_figure(size: str | tuple[float, float]) -> Any:
 
     The Figure is not registered with pyplot, so nothing leaks between drawings.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     use_agg()
@@ -41,7 +42,9 @@ def new_figure(size: str | tuple[float, float]) -> Any:
         width, height = SIZES[size]
     else:
         width, height = size
-    return Figure(figsize=(width, height), facecolor="white")
+    fig = Figure(figsize=(width, height), facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def figure_bytes(fig: Any, fmt: str = "png", *, dpi: int = 150) -> bytes:

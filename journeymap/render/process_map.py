@@ -62,6 +62,7 @@ class PNode:
     value: float = float("nan")
     goal: bool = False
     not_designed: bool = False
+    highlight: bool = False
 
 
 @dataclass
@@ -100,8 +101,12 @@ def process_map_graph(
     coverage: float = 1.0,
     color_by: str = "effort",
     comparison: Any = None,
+    highlight: tuple[str, ...] = (),
 ) -> ProcessGraph:
-    """The nodes, edges and legend of the process map (shared by DOT and the Python layout)."""
+    """The nodes, edges and legend of the process map (shared by DOT and the Python layout).
+
+    ``highlight`` names steps drawn with a thick friction-coloured border.
+    """
     check_choice(color_by, COLOR_BY, name="color_by", func="process_map_dot")
     coverage = check_coverage(coverage, func="process_map_dot")
     shown = select(jmap, coverage)
@@ -126,6 +131,7 @@ def process_map_graph(
                 value=float(unit.loc[steps.index[i]]),
                 goal=name in goal,
                 not_designed=name in extra,
+                highlight=name in set(highlight),
             )
         )
 
@@ -223,6 +229,7 @@ def process_map_dot(
     color_by: str = "effort",
     comparison: Any = None,
     rankdir: str = "LR",
+    highlight: tuple[str, ...] = (),
 ) -> str:
     """The journey graph as a Graphviz DOT string.
 
@@ -240,6 +247,7 @@ def process_map_dot(
             transitions are drawn as designed-and-taken, taken-not-designed and
             designed-not-taken.
         rankdir: Graphviz direction, ``"LR"`` (default) or ``"TB"``.
+        highlight: steps to draw with a thick friction-coloured border.
 
     Returns:
         DOT source text; render it with ``dot -Tsvg`` or :func:`process_map_svg`.
@@ -255,7 +263,9 @@ def process_map_dot(
         True
     """
     check_choice(rankdir, ("LR", "TB", "RL", "BT"), name="rankdir", func="process_map_dot")
-    g = process_map_graph(jmap, coverage=coverage, color_by=color_by, comparison=comparison)
+    g = process_map_graph(
+        jmap, coverage=coverage, color_by=color_by, comparison=comparison, highlight=highlight
+    )
     legend = "".join(f'{dot_html(line)}<BR ALIGN="LEFT"/>' for line in g.legend)
     out = [
         "digraph journey {",
@@ -304,6 +314,8 @@ def _node_attrs(n: PNode) -> str:
         attrs.append("peripheries=2")
     if n.not_designed:
         attrs.append(f'color="{palette.NOT_DESIGNED}", penwidth=2.5, style="rounded,filled,dashed"')
+    elif n.highlight:
+        attrs.append(f'color="{palette.FRICTION}", penwidth=4')
     return ", ".join(attrs)
 
 
