@@ -128,6 +128,31 @@ def samples(
         console.print(f"wrote {path}")
 
 
+@app.command("app")
+def run_app(
+    port: Annotated[
+        int | None, typer.Option(help="Port to serve on (default: Streamlit's, 8501).")
+    ] = None,
+    headless: Annotated[
+        bool, typer.Option(help="Do not open a browser window; just serve.")
+    ] = False,
+) -> None:
+    """Open the journeymap app in the browser, on a bundled sample and its target journey."""
+    import subprocess
+
+    from journeymap.app import ENTRY
+    from journeymap.app.theme import streamlit_flags
+
+    command = [sys.executable, "-m", "streamlit", "run", str(ENTRY)]
+    command += streamlit_flags(headless=headless, port=port)
+    with subprocess.Popen(command) as server:
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:  # Ctrl+C reaches Streamlit too; let it stop cleanly
+            code = server.wait()
+    raise typer.Exit(code)
+
+
 def write_outputs(jmap: Any, out: Path) -> list[Path]:
     """Write the tables and the quality report of ``jmap`` into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
