@@ -153,6 +153,71 @@ def run_app(
     raise typer.Exit(code)
 
 
+@app.command()
+def export(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Touchpoint log (CSV, Parquet, JSON Lines, XES), or a folder written by "
+            "'journeymap mine --out'."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the artefacts (created).")] = Path(
+        "journeymap-export"
+    ),
+    format: Annotated[
+        str,
+        typer.Option("--format", help="Comma-separated artefacts: png, svg, pdf, pptx, html, dot."),
+    ] = "png,svg,pdf,pptx,html",
+    target: Annotated[
+        Path | None,
+        typer.Option(help="Target journey YAML: its stages head the map; adds target vs actual."),
+    ] = None,
+    goal: GoalOpt = None,
+    size: Annotated[str, typer.Option(help="Map size: a3 (walls) or 16:9 (screens).")] = "a3",
+    title: Annotated[str | None, typer.Option(help="Headline of the map, deck and report.")] = None,
+    case: CaseOpt = None,
+    touchpoint: TouchpointOpt = None,
+    timestamp: TimestampOpt = None,
+    channel: ChannelOpt = None,
+    journey: JourneyOpt = None,
+    gap: GapOpt = None,
+) -> None:
+    """Export the journey map (PNG/SVG/PDF), process map, slide deck and HTML report of SOURCE.
+
+    Example: journeymap export shop.csv --goal 'Order confirmed' --format png,pptx --out ws/
+    """
+    import journeymap as jm
+    from journeymap import render
+
+    with _fail_cleanly(), _progress() as report:
+        designed = None
+        if target is not None:
+            from journeymap.model.target import TargetJourney
+
+            designed = TargetJourney.from_yaml(target)
+        goals = goal or (list(designed.goal) if designed is not None and designed.goal else None)
+        if source.is_dir():
+            jmap = render.load_mined(source)
+        else:
+            elog = jm.read_log(
+                source,
+                case=case,
+                touchpoint=touchpoint,
+                timestamp=timestamp,
+                channel=channel,
+                journey=journey,
+                gap=gap,
+                progress=lambda m, f: report("Reading", m, f),
+            )
+            jmap = jm.mine(elog, goal=goals, progress=lambda m, f: report("Mining", m, f))
+        report("Drawing", "journey map, deck and report", 0.5)
+        files = render.export(
+            jmap, out, formats=format.split(","), target=designed, size=size, title=title
+        )
+    console.print(f"[bold]Wrote[/] {', '.join(f.name for f in files)} to {out}/")
+
+
 def write_outputs(jmap: Any, out: Path) -> list[Path]:
     """Write the tables and the quality report of ``jmap`` into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
