@@ -210,7 +210,7 @@ def _stage(
         for c in attrs
     )
     survey_sql = "".join(
-        f", TRY_CAST({text(col)} AS DOUBLE) AS __{role}, {text(col)} IS NOT NULL AS __{role}_given"
+        f", TRY_CAST({text(col)} AS DOUBLE) AS {role}, {text(col)} IS NOT NULL AS __{role}_given"
         for role, col in survey.items()
     )
     dup = "FALSE"
@@ -218,28 +218,50 @@ def _stage(
         keys = ", ".join(q(c) for c in columns)
         dup = f"row_number() OVER (PARTITION BY {keys} ORDER BY __seq) > 1"
     raw_ts = q(m.timestamp)
+    journey = text(m.journey) if m.journey else text(m.case)
+    # Touchpoints get their alphabetical rank from a small dictionary, and journeys a 63-bit
+    # hash of their id (checked for collisions in _build_events): the engine sorts and groups
+    # by integers, several times faster than by strings (10M events: 1.1 s vs 4.7 s).
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE jm_codes AS
+        SELECT touchpoint, (row_number() OVER (ORDER BY touchpoint) - 1)::INTEGER AS tp_code
+        FROM (SELECT DISTINCT {text(m.touchpoint)} AS touchpoint FROM {view})
+        WHERE touchpoint IS NOT NULL
+        """
+    )
+    # One pass over the source: the events with their canonical columns, and for each one
+    # that cannot be used, the first reason why. jm_events is a view of the usable ones.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE jm_stage AS
         WITH parsed AS (
             SELECT __seq, {text(m.case)} AS __customer, {text(m.touchpoint)} AS __touchpoint,
-                   {text(m.journey)} AS __journey, {ts_expr} AS __ts,
+                   {journey} AS __journey, {ts_expr} AS __ts,
                    {text(m.channel)} AS __channel, {text(m.outcome)} AS __outcome,
                    ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing,
                    {dup} AS __dup{survey_sql}{attr_sql}
             FROM {view}
         )
-        SELECT * EXCLUDE (__ts_missing, __dup), CASE
-            WHEN __customer IS NULL THEN 'missing customer'
-            WHEN {"__journey IS NULL" if m.journey else "FALSE"} THEN 'missing journey id'
-            WHEN __touchpoint IS NULL THEN 'missing touchpoint'
-            WHEN __ts_missing THEN 'missing timestamp'
-            WHEN __ts IS NULL THEN 'unparsable timestamp'
-            WHEN __dup THEN 'exact duplicate'
-        END AS __reason
-        FROM parsed
+        SELECT (hash(__journey) >> 1)::BIGINT AS jid, __journey AS journey,
+               __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
+               __channel AS channel, __ts AS ts, epoch_us(__ts) AS t_us, __seq::BIGINT AS seq,
+               __outcome AS outcome,
+               p.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
+                            __outcome, __ts_missing, __dup),
+               CASE
+                   WHEN __customer IS NULL THEN 'missing customer'
+                   WHEN {"__journey IS NULL" if m.journey else "FALSE"}
+                       THEN 'missing journey id'
+                   WHEN __touchpoint IS NULL THEN 'missing touchpoint'
+                   WHEN __ts_missing THEN 'missing timestamp'
+                   WHEN __ts IS NULL THEN 'unparsable timestamp'
+                   WHEN __dup THEN 'exact duplicate'
+               END AS __reason
+        FROM parsed p LEFT JOIN jm_codes c ON p.__touchpoint = c.touchpoint
         """
     )
+    con.execute("DROP TABLE jm_codes")
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
@@ -277,7 +299,7 @@ def _reason_examples(
     }.get(reason) or m.timestamp
     rows = con.execute(
         f"SELECT __seq, {_ident(column)}::VARCHAR FROM {view} WHERE __seq IN "
-        "(SELECT __seq FROM jm_stage WHERE __reason = ? ORDER BY __seq LIMIT 3) ORDER BY __seq",
+        "(SELECT seq FROM jm_stage WHERE __reason = ? ORDER BY seq LIMIT 3) ORDER BY __seq",
         [reason],
     ).fetchall()
     return f"column {column!r}, e.g. " + ", ".join(f"row {int(s) + 1}: {v!r}" for s, v in rows)
@@ -290,74 +312,51 @@ def _build_events(
     gap_s: float | None,
     survey: dict[str, str] | None = None,
 ) -> None:
+    """Expose the usable events as ``jm_events``, splitting customers by ``gap_s`` if given."""
+    hidden = ", ".join(["__reason", *(f"__{role}_given" for role in survey or {})])
     source = "jm_stage"
-    if m.journey:
-        journey = "__journey"
-    elif gap_s is None:
-        journey = "__customer"
-    else:
+    if m.journey is None and gap_s is not None:
         gap_us = int(gap_s * 1_000_000)
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jm_split AS
             WITH d AS (
-                SELECT *, epoch_us(__ts) - lag(epoch_us(__ts)) OVER w AS __wait
+                SELECT *, t_us - lag(t_us) OVER w AS __wait
                 FROM jm_stage WHERE __reason IS NULL
-                WINDOW w AS (PARTITION BY __customer ORDER BY __ts, __seq)
+                WINDOW w AS (PARTITION BY customer ORDER BY t_us, seq)
+            ),
+            numbered AS (
+                SELECT * EXCLUDE (__wait), customer || '#' || (1 + sum(CASE WHEN __wait > {gap_us}
+                    THEN 1 ELSE 0 END) OVER (PARTITION BY customer ORDER BY t_us, seq
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::VARCHAR AS __split
+                FROM d
             )
-            SELECT * EXCLUDE (__wait), __customer || '#' || (1 + sum(CASE WHEN __wait > {gap_us}
-                THEN 1 ELSE 0 END) OVER (PARTITION BY __customer ORDER BY __ts, __seq
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::VARCHAR AS __journey_split
-            FROM d
+            SELECT * EXCLUDE (__split) REPLACE (
+                (hash(__split) >> 1)::BIGINT AS jid, __split AS journey)
+            FROM numbered
             """
         )
-        journey = "__journey_split"
         source = "jm_split"
-    valid = f"(SELECT * FROM {source} WHERE __reason IS NULL)"
-    split_col = ", __journey_split" if source == "jm_split" else ""
-    survey_cols = "".join(f", __{role} AS {role}" for role in survey or {})
-    split_col += "".join(f", __{role}, __{role}_given" for role in survey or {})
-    # The engine sorts and groups by integers, several times faster than by strings (10M
-    # events: 1.1 s vs 4.7 s for the window). Touchpoints get their alphabetical rank from a
-    # small dictionary; journeys get a 63-bit hash of their id, checked for collisions below.
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE jm_codes AS
-        SELECT touchpoint, (row_number() OVER (ORDER BY touchpoint) - 1)::INTEGER AS tp_code
-        FROM (SELECT DISTINCT __touchpoint AS touchpoint FROM {valid})
-        """
+        f"CREATE OR REPLACE TEMP VIEW jm_events AS SELECT * EXCLUDE ({hidden}) "
+        f"FROM {source} WHERE __reason IS NULL"
     )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE jm_events AS
-        SELECT (hash(s.{journey}) >> 1)::BIGINT AS jid, s.{journey} AS journey,
-               __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
-               __channel AS channel, __ts AS ts, epoch_us(__ts) AS t_us, __seq::BIGINT AS seq,
-               __outcome AS outcome{survey_cols},
-               s.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
-                            __outcome, __reason{split_col})
-        FROM {valid} s
-        JOIN jm_codes c ON s.__touchpoint = c.touchpoint
-        """
-    )
-    con.execute("DROP TABLE IF EXISTS jm_codes")
-    con.execute("DROP TABLE IF EXISTS jm_split")
     ids, journeys = con.execute(
         "SELECT count(DISTINCT jid), count(DISTINCT journey) FROM jm_events"
-    ).fetchone()
+    ).fetchall()[0]
     if ids != journeys:
-        renumber_journeys(con)
+        renumber_journeys(con, source)
 
 
-def renumber_journeys(con: duckdb.DuckDBPyConnection) -> None:
-    """Give every journey a sequential ``jid`` (used when two journey ids share a hash)."""
+def renumber_journeys(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Give every journey of ``table`` a sequential ``jid`` (when two journey ids share a hash)."""
     con.execute(
-        """
-        CREATE OR REPLACE TABLE jm_events AS
-        SELECT e.* REPLACE (j.jid AS jid)
-        FROM jm_events e JOIN (
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT e.* REPLACE (coalesce(j.jid, e.jid) AS jid)
+        FROM {table} e LEFT JOIN (
             SELECT journey, (row_number() OVER ())::BIGINT AS jid
-            FROM (SELECT DISTINCT journey FROM jm_events)
+            FROM (SELECT DISTINCT journey FROM {table} WHERE journey IS NOT NULL)
         ) j USING (journey)
         """
     )
@@ -400,7 +399,7 @@ def _survey_columns(
         numbers = con.execute(
             f"SELECT count(TRY_CAST(nullif(trim({_ident(hits[0])}::VARCHAR), '') AS DOUBLE)) "
             f"FROM {raw.view}"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if numbers:
             found[role] = hits[0]
     return found
@@ -412,9 +411,9 @@ def _survey_notes(
     notes = []
     for role, column in survey.items():
         answers, not_numbers = con.execute(
-            f"SELECT count(__{role}), count(*) FILTER (__{role}_given AND __{role} IS NULL) "
+            f"SELECT count({role}), count(*) FILTER (__{role}_given AND {role} IS NULL) "
             "FROM jm_stage WHERE __reason IS NULL"
-        ).fetchone()
+        ).fetchall()[0]
         how = " (guessed)" if role in guessed else ""
         note = f"{SURVEY_WORDS[role]} answers from column {column!r}{how}: {answers:,}"
         if not_numbers:
@@ -437,7 +436,7 @@ def _quality(
     journeys, customers, touchpoints, channels, first, last = con.execute(
         "SELECT count(DISTINCT jid), count(DISTINCT customer), count(DISTINCT tp_code), "
         "count(DISTINCT channel), min(ts), max(ts) FROM jm_events"
-    ).fetchone()
+    ).fetchall()[0]
     extra = list(notes)
     if m.guessed:
         extra.append(
@@ -446,7 +445,6 @@ def _quality(
     if gap_s is not None:
         extra.append(f"journeys split after {gap_s / 86400:g} days of inactivity")
     extra.append("equal timestamps within a journey keep the order of the source")
-    con.execute("DROP TABLE IF EXISTS jm_stage")
     return QualityReport(
         source=label,
         events_read=read,

@@ -67,10 +67,10 @@ def plan_timestamp(
     Raises :class:`TimestampError` when nothing parses or offsets are mixed with naive values.
     """
     col = _ident(column)
-    row = con.execute(
+    rows = con.execute(
         f"SELECT typeof({col}) FROM {view} WHERE {col} IS NOT NULL LIMIT 1"
-    ).fetchone()
-    dtype = row[0].upper() if row else "NULL"
+    ).fetchall()
+    dtype = rows[0][0].upper() if rows else "NULL"
     if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
         return TimestampPlan(
             f"timezone('UTC', {col})::TIMESTAMP",
@@ -87,7 +87,7 @@ def plan_timestamp(
 
 
 def _epoch_plan(con: duckdb.DuckDBPyConnection, view: str, col: str) -> TimestampPlan:
-    biggest = con.execute(f"SELECT max(abs({col}::DOUBLE)) FROM {view}").fetchone()[0] or 0
+    biggest = con.execute(f"SELECT max(abs({col}::DOUBLE)) FROM {view}").fetchall()[0][0] or 0
     if biggest > 1e14:
         unit, div = "microseconds", 1e6
     elif biggest > 1e11:
@@ -118,7 +118,7 @@ def _text_plan(
         f"SELECT count(*) FILTER (WHERE regexp_matches({text}, '{_OFFSET}')), "
         f"count(*) FILTER (WHERE NOT regexp_matches({text}, '{_OFFSET}')) "
         f"FROM {view} WHERE {col} IS NOT NULL AND {text} <> ''"
-    ).fetchone()
+    ).fetchall()[0]
     if with_offset and without:
         examples = _examples(con, view, col, f"regexp_matches({text}, '{_OFFSET}')")
         naive = _examples(con, view, col, f"NOT regexp_matches({text}, '{_OFFSET}')")
@@ -168,7 +168,7 @@ def _text_plan(
 
 
 def _parsed_share(con: duckdb.DuckDBPyConnection, sample_rel: str, expr: str) -> float:
-    ok, total = con.execute(f"SELECT count({expr}), count(*) FROM {sample_rel}").fetchone()
+    ok, total = con.execute(f"SELECT count({expr}), count(*) FROM {sample_rel}").fetchall()[0]
     return ok / total if total else 0.0
 
 
