@@ -84,7 +84,7 @@ def test_svg_names_every_stage_step_and_friction():
 
 
 def test_pdf_and_hostile_names():
-    fig = render.journey_map(hostile_jmap(), size="16:9")
+    fig = render.journey_map(hostile_jmap(), size="16:9", max_steps=10)
     assert render.figure_bytes(fig, "pdf")[:5] == b"%PDF-"
     svg = render.figure_bytes(fig, "svg").decode()
     assert "<script>" not in svg

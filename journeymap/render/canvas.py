@@ -16,6 +16,7 @@ from typing import Any
 
 from journeymap.render import palette
 from journeymap.render._data import effort_values
+from journeymap.render._fit import TextFitter
 from journeymap.render._summary import friction_figures, friction_title, headline, summary_parts
 from journeymap.render._text import clean, fmt_count, fmt_pct, wrap
 from journeymap.render.output import SIZES, new_figure
@@ -69,7 +70,7 @@ def journey_map(
     fig = new_figure(size)
     width, height = (float(v) for v in fig.get_size_inches())
     if max_steps is None:
-        max_steps = max(6, min(14, int((width - 2.2) / 1.2)))
+        max_steps = max(6, min(14, int((width - 2.0) / 1.45)))
     if max_frictions is None:
         max_frictions = 6 if height >= 10 else 3
     plan = plan_map(jmap, target, max_steps=max_steps)
@@ -99,6 +100,7 @@ class _Canvas:
         # Font scale: 1 on A3; smaller pages shrink less than the page so a projected
         # 16:9 map stays readable from the back of the room.
         self.s = min(max(min(self.H / A3_HEIGHT, self.W / SIZES["a3"][0]) * 1.3, 0.7), 1.0)
+        self.fitter = TextFitter(fig)
         self.ax = fig.add_axes((0, 0, 1, 1))
         self.ax.set_xlim(0, self.W)
         self.ax.set_ylim(0, self.H)
@@ -107,7 +109,7 @@ class _Canvas:
             f for f in (getattr(jmap, "frictions", ()) or ()) if getattr(f, "steps", None)
         ][:max_frictions]
         self.margin = 0.35 * self.s + 0.1
-        self.left = 1.55 * self.s + self.margin  # lane and band labels
+        self.left = 1.4 * self.s + self.margin  # lane and band labels
         n = max(len(plan.steps), 1)
         self.slot = (self.W - self.left - self.margin) / n
         self.x = [self.left + self.slot * (i + 0.5) for i in range(n)]
@@ -293,11 +295,11 @@ class _Canvas:
         self.card_font = min(
             (
                 self._fit_lines(
-                    s.name, w - 0.12 * self.s, 12.5, bold=True, height=self._name_room(h)
+                    s.name, w - 0.12 * self.s, 13, bold=False, height=self._name_room(h)
                 )[1]
                 for s in self.plan.steps
             ),
-            default=12.5,
+            default=13.0,
         )
         self.card_centre: dict[int, tuple[float, float, float, float]] = {}
         for j, lane in enumerate(lanes):
@@ -379,7 +381,7 @@ class _Canvas:
         detail_size = 9.5
         detail_lines = wrap(detail, max(int(w * 72 / (self.fs(detail_size) * 0.58)), 6))
         lines, size = self._fit_lines(
-            step.name, w - 0.12 * self.s, self.card_font, bold=True, height=self._name_room(h)
+            step.name, w - 0.12 * self.s, self.card_font, bold=False, height=self._name_room(h)
         )
         name_top = y + h - 0.08 * self.s
         if step.status == NOT_DESIGNED:
@@ -408,7 +410,6 @@ class _Canvas:
             size,
             ha="center",
             va="center",
-            fontweight="bold",
             color=ink,
             zorder=4,
             linespacing=1.05,
@@ -435,25 +436,10 @@ class _Canvas:
         height: float | None = None,
         max_lines: int | None = None,
     ) -> tuple[list[str], float]:
-        """Wrap ``name`` to ``width`` inches, shrinking the font (down to 60%) until it fits.
-
-        A fit that keeps words whole wins over a larger font that splits one; when nothing
-        fits, the smallest font is used and the text is still wrapped, never cut.
-        """
-        longest = max((len(w) for w in clean(name).split()), default=1)
-        fallback: tuple[list[str], float] | None = None
-        for factor in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
-            points = self.fs(size * factor)
-            char_w = points * (0.64 if bold else 0.58) / 72
-            chars = max(int(width / char_w), 4)
-            lines = wrap(name, chars)
-            too_tall = height is not None and len(lines) * points * 1.2 / 72 > height
-            too_many = max_lines is not None and len(lines) > max_lines
-            if not too_tall and not too_many:
-                if longest <= chars:
-                    return lines, size * factor
-                fallback = fallback or (lines, size * factor)
-        return fallback or (lines, size * factor)
+        """Wrap ``name`` to ``width`` inches, shrinking the font (down to 60%) until it fits."""
+        return self.fitter.fit(
+            name, width, size, bold=bold, height=height, max_lines=max_lines, scale=self.s
+        )
 
     def _effort_curve(self) -> None:
         y0, y1 = self.y_effort_bottom, self.y_lanes_bottom

@@ -116,7 +116,8 @@ def _plan_from_target(jmap: Any, target: Any, rows: dict[str, Any], max_steps: i
                 )
             )
     # Steps customers take outside the design, most reached first, within the card budget.
-    room = max(max_steps - len(designed), 0)
+    # The two most reached ones always show: they are what the design missed.
+    room = max(max_steps - len(designed), 2)
     extra = [r for name, r in rows.items() if name not in claimed]
     extra.sort(key=lambda r: -float(r.get("journeys", 0) or 0))
     shown_extra, hidden = extra[:room], len(extra) - min(len(extra), room)
