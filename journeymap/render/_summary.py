@@ -8,7 +8,14 @@ from typing import Any
 
 from journeymap.render._text import clean, fmt_count, fmt_pct
 
-__all__ = ["KIND_LABELS", "comparison_fitness", "friction_title", "headline", "summary_parts"]
+__all__ = [
+    "KIND_LABELS",
+    "comparison_fitness",
+    "friction_title",
+    "frictions_of",
+    "headline",
+    "summary_parts",
+]
 
 KIND_LABELS = {
     "dropoff": "Drop-off hotspot",
@@ -35,11 +42,19 @@ def headline(jmap: Any, target: Any = None, title: str | None = None) -> str:
 
 
 def comparison_fitness(comparison: Any) -> float | None:
-    """The comparison's fitness (0–1) when there is one."""
-    fitness = getattr(comparison, "fitness", None)
-    if isinstance(fitness, int | float) and math.isfinite(fitness):
-        return float(fitness)
+    """The comparison's fitness (0–1): alignment fitness, else directly-follows fitness."""
+    for name in ("fitness", "dfg_fitness"):
+        value = getattr(comparison, name, None)
+        if isinstance(value, int | float) and math.isfinite(value):
+            return float(value)
     return None
+
+
+def frictions_of(jmap: Any, comparison: Any = None) -> tuple[Any, ...]:
+    """The ranked findings to show: the map's, merged with the comparison's deviations."""
+    if comparison is not None and hasattr(comparison, "all_frictions"):
+        return tuple(comparison.all_frictions(jmap))
+    return tuple(getattr(jmap, "frictions", ()) or ())
 
 
 def summary_parts(jmap: Any, comparison: Any = None) -> list[str]:

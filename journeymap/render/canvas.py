@@ -17,7 +17,13 @@ from typing import Any
 from journeymap.render import palette
 from journeymap.render._data import effort_values
 from journeymap.render._fit import TextFitter
-from journeymap.render._summary import friction_figures, friction_title, headline, summary_parts
+from journeymap.render._summary import (
+    friction_figures,
+    friction_title,
+    frictions_of,
+    headline,
+    summary_parts,
+)
 from journeymap.render._text import clean, fmt_count, fmt_pct, wrap
 from journeymap.render.output import SIZES, new_figure
 from journeymap.render.stages import NOT_DESIGNED, NOT_TAKEN, Plan, plan_map
@@ -105,9 +111,8 @@ class _Canvas:
         self.ax.set_xlim(0, self.W)
         self.ax.set_ylim(0, self.H)
         self.ax.axis("off")
-        self.frictions = [
-            f for f in (getattr(jmap, "frictions", ()) or ()) if getattr(f, "steps", None)
-        ][:max_frictions]
+        self.all_frictions = frictions_of(jmap, comparison)
+        self.frictions = [f for f in self.all_frictions if f.steps][:max_frictions]
         self.margin = 0.35 * self.s + 0.1
         self.left = 1.4 * self.s + self.margin  # lane and band labels
         n = max(len(plan.steps), 1)
@@ -533,11 +538,7 @@ class _Canvas:
         )
         steps = self.jmap.steps
         column = "dropoff_score" if "dropoff_score" in steps else "exit_rate"
-        caption = (
-            "drop-off score after the step"
-            if column == "dropoff_score"
-            else "share of journeys ending here without the goal"
-        )
+        caption = "share of journeys reaching the step that end there without the goal"
         self.text(
             self.margin,
             y1 - 0.42 * self.s,
@@ -560,7 +561,9 @@ class _Canvas:
                 style="italic",
             )
             return
-        values = dict(zip(steps["step"], steps[column], strict=True))
+        # dropoff_score is a percentage (0-100), exit_rate a share (0-1): show both as shares.
+        per = 100.0 if column == "dropoff_score" else 1.0
+        values = {k: v / per for k, v in zip(steps["step"], steps[column], strict=True)}
         shown = [
             (i, float(values.get(s.data.get("step", s.name), float("nan"))))
             for i, s in enumerate(self.plan.steps)
@@ -568,7 +571,7 @@ class _Canvas:
         ]
         shown = [(i, v) for i, v in shown if v == v]
         top = max([v for _, v in shown] + [1e-9])
-        scale = 1.0 if column == "exit_rate" and top > 0.5 else top
+        scale = 1.0 if top > 0.5 else top
         bar_w = min(self.slot * 0.28, 0.45 * self.s)
         room = (y1 - y0) - 0.5 * self.s
         goal = set(self.jmap.goal)
@@ -590,7 +593,7 @@ class _Canvas:
                     zorder=3,
                 )
             )
-            text = fmt_pct(v) if column == "exit_rate" else f"{v:.2g}"
+            text = fmt_pct(v)
             strong = v >= 0.05 * scale
             self.text(
                 x,
@@ -675,7 +678,7 @@ class _Canvas:
                 color=palette.INK,
                 linespacing=1.15,
             )
-        hidden = len(getattr(self.jmap, "frictions", ()) or ()) - len(self.frictions)
+        hidden = len(self.all_frictions) - len(self.frictions)
         if hidden > 0:
             self.text(
                 self.W - self.margin,

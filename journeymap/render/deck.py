@@ -18,6 +18,7 @@ from journeymap.render._summary import (
     comparison_fitness,
     friction_figures,
     friction_title,
+    frictions_of,
     headline,
     summary_parts,
 )
@@ -87,7 +88,7 @@ def deck(
     )
 
     _glance_slide(prs, jmap, comparison)
-    for friction in tuple(getattr(jmap, "frictions", ()) or ())[:top_frictions]:
+    for friction in frictions_of(jmap, comparison)[:top_frictions]:
         _friction_slide(prs, jmap, friction)
     if comparison is not None:
         _comparison_slide(prs, comparison)
@@ -229,7 +230,7 @@ def _glance_slide(prs: Any, jmap: Any, comparison: Any) -> None:
     fitness = comparison_fitness(comparison)
     if fitness is not None:
         lines.append((f"fit with the designed journey: {fmt_pct(fitness)}", 18, False, palette.INK))
-    frictions = tuple(getattr(jmap, "frictions", ()) or ())
+    frictions = frictions_of(jmap, comparison)
     if frictions:
         lines.append(("Top frictions", 20, True, palette.INK))
         for k, f in enumerate(frictions[:5], start=1):
@@ -308,44 +309,65 @@ def _value(value: Any) -> str:
     return clean(value)
 
 
+# Designed-step columns shown in the deck and the report, with their headings and formats.
+COMPARISON_COLUMNS = {
+    "step": ("designed step", clean),
+    "stage": ("stage", clean),
+    "taken_rate": ("taken", fmt_pct),
+    "skipped_rate": ("skipped", fmt_pct),
+    "repeated_rate": ("repeated", fmt_pct),
+    "out_of_order_rate": ("out of order", fmt_pct),
+    "median_wait_s": ("median wait", fmt_duration),
+}
+
+
+def extra_names(comparison: Any) -> list[str]:
+    """Touchpoints customers take that the design lacks, most journeys first."""
+    extra = getattr(comparison, "extra", None)
+    if extra is None or not len(extra):
+        return []
+    if isinstance(extra, pd.DataFrame):
+        column = next((c for c in ("touchpoint", "step") if c in extra), None)
+        return [clean(n) for n in extra[column]] if column else []
+    return [clean(getattr(x, "touchpoint", getattr(x, "step", x))) for x in extra]
+
+
 def _comparison_slide(prs: Any, comparison: Any) -> None:
     slide = _blank(prs)
     fitness = comparison_fitness(comparison)
     _heading(
         slide,
         "Target versus actual",
-        f"{fmt_pct(fitness)} of the real journeys fit the design" if fitness is not None else "",
+        f"fit with the designed journey: {fmt_pct(fitness)}" if fitness is not None else "",
     )
     steps = getattr(comparison, "steps", None)
     if isinstance(steps, pd.DataFrame) and not steps.empty:
+        cols = [c for c in COMPARISON_COLUMNS if c in steps.columns]
         frame = steps.head(14)
-        cols = [c for c in frame.columns if frame[c].dtype != object or c in _TEXT_COLS][:5]
-        rows = [[_value(v) for v in r] for r in frame[cols].itertuples(index=False)]
-        _table(slide, (0.5, 1.6, 7.4, 0.32 * (len(rows) + 1)), list(cols), rows, size=11)
+        rows = [
+            [COMPARISON_COLUMNS[c][1](v) for c, v in zip(cols, r, strict=True)]
+            for r in frame[cols].itertuples(index=False)
+        ]
+        widths = [2.6 if c == "step" else 1.5 if c == "stage" else 1.0 for c in cols]
+        _table(
+            slide,
+            (0.5, 1.6, 8.0, 0.34 * (len(rows) + 1)),
+            [COMPARISON_COLUMNS[c][0] for c in cols],
+            rows,
+            widths=widths,
+            size=11,
+        )
     lines = []
-    for f in tuple(getattr(comparison, "frictions", ()) or ())[:5]:
-        lines.append((f"{friction_title(f)}: {clean(f.explanation)}", 13, False, palette.INK))
-    extra = getattr(comparison, "extra", None)
-    if extra is not None and len(extra):
-        names = (
-            extra["step"].tolist()
-            if isinstance(extra, pd.DataFrame) and "step" in extra
-            else [getattr(x, "step", x) for x in extra]
-        )
-        lines.insert(
-            0,
-            (
-                "Taken but not designed: " + ", ".join(clean(n) for n in names[:8]),
-                14,
-                True,
-                palette.NOT_DESIGNED,
-            ),
-        )
+    names = extra_names(comparison)
+    if names:
+        lines.append(("Taken but not designed", 15, True, palette.NOT_DESIGNED))
+        lines.append((", ".join(names[:8]), 13, False, palette.INK))
+    deviations = tuple(getattr(comparison, "frictions", ()) or ())[:4]
+    if deviations:
+        lines.append(("Biggest deviations", 15, True, palette.INK))
+        lines += [(clean(f.explanation), 12, False, palette.INK) for f in deviations]
     if lines:
-        _text(slide, (8.2, 1.6, 4.7, 5.5), lines)
-
-
-_TEXT_COLS = {"stage", "step", "touchpoint", "channel", "status"}
+        _text(slide, (8.8, 1.6, 4.1, 5.6), lines)
 
 
 def _variants_slide(prs: Any, jmap: Any, top: int) -> None:

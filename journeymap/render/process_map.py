@@ -206,7 +206,8 @@ def _extra_steps(comparison: Any) -> set[str]:
     if extra is None:
         return set()
     if isinstance(extra, pd.DataFrame):
-        return set(extra["step"]) if "step" in extra else set()
+        column = next((c for c in ("touchpoint", "step") if c in extra), None)
+        return set(extra[column]) if column else set()
     return {getattr(x, "step", x) for x in extra}
 
 

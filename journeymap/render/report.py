@@ -17,6 +17,7 @@ from journeymap.render._summary import (
     comparison_fitness,
     friction_figures,
     friction_title,
+    frictions_of,
     headline,
     summary_parts,
 )
@@ -133,7 +134,7 @@ def report_html(
             "Journey map",
         ),
     ]
-    parts += _frictions(jmap, max_frictions)
+    parts += _frictions(frictions_of(jmap, comparison), max_frictions)
     if comparison is not None:
         parts += _comparison(comparison)
     color_by = "effort"
@@ -213,14 +214,13 @@ def _kpis(jmap: Any, comparison: Any) -> str:
     fitness = comparison_fitness(comparison)
     if fitness is not None:
         items.append(("fit with the design", fmt_pct(fitness)))
-    frictions = getattr(jmap, "frictions", ()) or ()
+    frictions = frictions_of(jmap, comparison)
     items.append(("frictions found", fmt_count(len(frictions))))
     cells = "".join(f'<div class="kpi"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in items)
     return f'<div class="kpis">{cells}</div>'
 
 
-def _frictions(jmap: Any, limit: int) -> list[str]:
-    frictions = tuple(getattr(jmap, "frictions", ()) or ())
+def _frictions(frictions: tuple[Any, ...], limit: int) -> list[str]:
     out = ["<h2>Frictions</h2>"]
     if not frictions:
         return [*out, '<p class="sub">No frictions found in this map.</p>']
@@ -244,26 +244,32 @@ def _frictions(jmap: Any, limit: int) -> list[str]:
 
 
 def _comparison(comparison: Any) -> list[str]:
+    from journeymap.render.deck import COMPARISON_COLUMNS, extra_names
+
     fitness = comparison_fitness(comparison)
     out = ["<h2>Target versus actual</h2>"]
     if fitness is not None:
+        out.append(f'<p class="sub">Fit with the designed journey: {_e(fmt_pct(fitness))}.</p>')
+    for note in getattr(comparison, "notes", ()) or ():
+        out.append(f'<p class="sub">{_e(note)}</p>')
+    steps = getattr(comparison, "steps", None)
+    if isinstance(steps, pd.DataFrame) and not steps.empty:
+        shown = steps.rename(columns={k: v[0] for k, v in COMPARISON_COLUMNS.items()})
+        formats = {v[0]: v[1] for k, v in COMPARISON_COLUMNS.items() if k in steps.columns}
+        out += ["<h3>Designed steps</h3>", _table(shown, formats)]
+    names = extra_names(comparison)
+    if names:
+        out.append("<h3>Taken but not designed</h3>")
         out.append(
-            f'<p class="sub">{_e(fmt_pct(fitness))} of the real journeys fit the '
-            "designed journey.</p>"
+            "<p>"
+            + ", ".join(f'<span class="status-taken-not-designed">{_e(n)}</span>' for n in names)
+            + "</p>"
         )
-    for name in ("steps", "edges", "extra"):
-        frame = getattr(comparison, name, None)
-        if isinstance(frame, pd.DataFrame) and not frame.empty:
-            title = {
-                "steps": "Designed steps",
-                "edges": "Transitions",
-                "extra": "Taken but not designed",
-            }[name]
-            out.append(f"<h3>{title}</h3>")
-            out.append(_table(frame, {c: _num for c in frame.columns}))
-    for f in tuple(getattr(comparison, "frictions", ()) or ())[:10]:
-        out.append(
-            f'<div class="friction"><h3>{_e(friction_title(f))}</h3>'
-            f"<p>{_e(f.explanation)}</p></div>"
-        )
+    edges = getattr(comparison, "edges", None)
+    if isinstance(edges, pd.DataFrame) and not edges.empty:
+        cols = [c for c in ("source", "target", "status", "journeys") if c in edges.columns]
+        out += [
+            "<h3>Transitions against the design</h3>",
+            _table(edges[cols], {c: _num for c in cols}),
+        ]
     return out
