@@ -89,5 +89,6 @@ def friction_figures(friction: Any) -> str:
     text = f"{fmt_pct(friction.share)} of journeys ({fmt_count(friction.journeys)})"
     severity = friction.severity
     if isinstance(severity, int | float) and math.isfinite(severity):
-        text += f" · severity {severity:,.3g} customer-hours"
+        figure = f"{severity:,.0f}" if severity >= 100 else f"{severity:.3g}"
+        text += f" · severity {figure} customer-hours"
     return text

@@ -78,7 +78,7 @@ def journey_map(
     if max_steps is None:
         max_steps = max(6, min(14, int((width - 2.0) / 1.45)))
     if max_frictions is None:
-        max_frictions = 6 if height >= 10 else 3
+        max_frictions = 4 if height >= 10 else 2
     plan = plan_map(jmap, target, max_steps=max_steps)
     _Canvas(fig, jmap, plan, target, comparison, title, max_frictions).draw()
     return fig
@@ -88,6 +88,8 @@ class _Canvas:
     """One drawing; positions in inches from the bottom-left corner of the page."""
 
     ROW_H = 1.05  # inches per row of the friction list, at scale 1
+    LEGEND_COLUMNS = 2
+    CARD_FONT = 13.0  # points, at scale 1
     LANE_MAX_H = 2.5  # inches per channel lane at most, at scale 1
 
     def __init__(
@@ -142,7 +144,7 @@ class _Canvas:
         header_h = 0.55 * s
         effort_h = 1.35 * s
         drop_h = 0.95 * s
-        legend_rows = math.ceil(len(self.frictions) / 3) if self.frictions else 0
+        legend_rows = math.ceil(len(self.frictions) / self.LEGEND_COLUMNS) if self.frictions else 0
         legend_h = (0.2 + self.ROW_H * legend_rows) * s if self.frictions else 0.45 * s
         top = H - self.margin
         self.y_title = top
@@ -297,14 +299,18 @@ class _Canvas:
         lane_h = (self.y_lanes_top - self.y_lanes_bottom) / max(len(lanes), 1)
         # One font size for every card name: the largest that fits them all whole.
         w, h = self._card_size(lane_h)
-        self.card_font = min(
-            (
-                self._fit_lines(
-                    s.name, w - 0.12 * self.s, 13, bold=False, height=self._name_room(h)
-                )[1]
-                for s in self.plan.steps
+        # (a floor keeps one very long name from shrinking every card; it shrinks alone)
+        self.card_font = max(
+            self.CARD_FONT * 0.8,
+            min(
+                (
+                    self._fit_lines(
+                        s.name, w - 0.12 * self.s, 13, bold=False, height=self._name_room(h)
+                    )[1]
+                    for s in self.plan.steps
+                ),
+                default=self.CARD_FONT,
             ),
-            default=13.0,
         )
         self.card_centre: dict[int, tuple[float, float, float, float]] = {}
         for j, lane in enumerate(lanes):
@@ -353,7 +359,7 @@ class _Canvas:
 
     def _name_room(self, card_h: float) -> float:
         """Height left for the name on a card, under the badge and above two detail lines."""
-        return card_h - 2 * self.fs(9.5) * 1.25 / 72 - 0.2 * self.s
+        return card_h - 1.5 * self.fs(9.5) * 1.25 / 72 - 0.2 * self.s
 
     def _card(self, i: int, step: Any, y0: float, y1: float, colour: str) -> None:
         w, h = self._card_size(y1 - y0)
@@ -373,18 +379,18 @@ class _Canvas:
                 2.0,
             )
             reach = data.get("reach")
-            detail = f"{fmt_count(data.get('journeys'))} journeys"
+            detail = fmt_count(data.get("journeys"))
             if reach is not None and reach == reach:
                 detail += f" · {fmt_pct(reach)}"
         if step.status == NOT_DESIGNED:
             edge, style, lw = palette.NOT_DESIGNED, "dashed", 2.6
         if step.optional:
-            detail += " · optional"
+            detail += "\noptional"
         self.rect(
             x, y, w, h, facecolor=face, edgecolor=edge, linestyle=style, linewidth=lw, zorder=3
         )
         detail_size = 9.5
-        detail_lines = wrap(detail, max(int(w * 72 / (self.fs(detail_size) * 0.58)), 6))
+        detail_lines = self.fitter.wrap(detail, w - 0.1 * self.s, self.fs(detail_size))[0]
         lines, size = self._fit_lines(
             step.name, w - 0.12 * self.s, self.card_font, bold=False, height=self._name_room(h)
         )
@@ -646,7 +652,7 @@ class _Canvas:
             self._badge(x + w / 2 - 0.12 * self.s - n * 0.36 * self.s, top, str(k))
         # The numbered list.
         self.text(self.margin, y_top, "Frictions", 13, ha="left", va="top", fontweight="bold")
-        columns = 3
+        columns = self.LEGEND_COLUMNS
         col_w = (self.W - self.left - self.margin) / columns
         row_h = self.ROW_H * self.s
         for k, f in enumerate(self.frictions, start=1):
@@ -657,7 +663,7 @@ class _Canvas:
             head = friction_title(f)
             text_x = x + 0.4 * self.s
             width = col_w - 0.55 * self.s
-            lines, size = self._fit_lines(head, width, 11, bold=True, max_lines=1)
+            lines, size = self._fit_lines(head, width, 11.5, bold=True, max_lines=1)
             self.text(text_x, y, "\n".join(lines[:2]), size, ha="left", va="top", fontweight="bold")
             figures = friction_figures(f)
             used = self.fs(size) * 1.25 / 72
@@ -681,11 +687,11 @@ class _Canvas:
         hidden = len(self.all_frictions) - len(self.frictions)
         if hidden > 0:
             self.text(
-                self.W - self.margin,
-                y_top,
-                f"+ {hidden} more in the report",
-                9.5,
-                ha="right",
+                self.margin,
+                y_top - 0.3 * self.s,
+                f"+ {hidden} more in\nthe deck and report",
+                9,
+                ha="left",
                 va="top",
                 color=palette.MUTED,
                 style="italic",
