@@ -162,3 +162,31 @@ def test_load_mined_keeps_names_that_look_missing(tmp_path):
     write_outputs(jmap, tmp_path)
     again = render.load_mined(tmp_path)
     assert sorted(again.steps["step"]) == ["Done", "NA", "null"]
+
+
+def test_report_comparison_table_with_clashing_column_names():
+    comparison = SimpleNamespace(
+        fitness=float("nan"),
+        dfg_fitness=0.5,
+        steps=pd.DataFrame(
+            {
+                "step": ["Pay"],
+                "stage": ["Buy"],
+                "skipped": [3],
+                "skipped_rate": [0.1],
+                "taken_rate": [0.9],
+            }
+        ),
+        extra=pd.DataFrame({"touchpoint": ["Call: payment"], "journeys": [3]}),
+        edges=pd.DataFrame(
+            {
+                "source": ["Pay"],
+                "target": ["Call: payment"],
+                "status": ["taken-not-designed"],
+                "journeys": [3],
+            }
+        ),
+        frictions=(),
+    )
+    page = render.report_html(shop_jmap(), comparison)
+    assert "Target versus actual" in page and "50%" in page and "Call: payment" in page

@@ -254,7 +254,8 @@ def _comparison(comparison: Any) -> list[str]:
         out.append(f'<p class="sub">{_e(note)}</p>')
     steps = getattr(comparison, "steps", None)
     if isinstance(steps, pd.DataFrame) and not steps.empty:
-        shown = steps.rename(columns={k: v[0] for k, v in COMPARISON_COLUMNS.items()})
+        picked = [c for c in COMPARISON_COLUMNS if c in steps.columns]
+        shown = steps[picked].rename(columns={k: v[0] for k, v in COMPARISON_COLUMNS.items()})
         formats = {v[0]: v[1] for k, v in COMPARISON_COLUMNS.items() if k in steps.columns}
         out += ["<h3>Designed steps</h3>", _table(shown, formats)]
     names = extra_names(comparison)
