@@ -32,6 +32,11 @@ _EXPORTS: dict[str, str] = {
     "severity_score": "journeymap.model.friction",
     "filter_log": "journeymap.mining.filters",
     "attribute_values": "journeymap.mining.filters",
+    "TargetJourney": "journeymap.model.target",
+    "Stage": "journeymap.model.target",
+    "TargetStep": "journeymap.model.target",
+    "Comparison": "journeymap.model.comparison",
+    "compare": "journeymap.mining.conformance",
 }
 
 __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
@@ -49,17 +54,25 @@ __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
     "severity_score",
     "filter_log",
     "attribute_values",
+    "TargetJourney",
+    "Stage",
+    "TargetStep",
+    "Comparison",
+    "compare",
 ]
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from journeymap.mining.conformance import compare
     from journeymap.mining.filters import attribute_values, filter_log
     from journeymap.mining.ingest import read_log
     from journeymap.mining.mine import mine
+    from journeymap.model.comparison import Comparison
     from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
     from journeymap.model.friction import KINDS, Friction, severity_score
     from journeymap.model.journeymap import END, START, JourneyMap
+    from journeymap.model.target import Stage, TargetJourney, TargetStep
 
 
 def __getattr__(name: str) -> Any:

@@ -11,9 +11,13 @@ exception a caller would otherwise expect, so ``except ValueError`` keeps workin
     │   ├── ColumnError (+ KeyError)           a column is missing, unknown or ambiguous
     │   ├── TimestampError                     timestamps cannot be parsed or mix time zones
     │   └── EmptyLogError                      no usable event is left
+    ├── TargetError (ValueError)               a target journey file or definition is invalid
     └── MissingDependencyError (ImportError)   an optional package is not installed
 
 Messages name the file, the column or rows, what was expected, and how to fix it.
+
+Warnings: :class:`TargetWarning` (a ``UserWarning``) when a target journey and a log do not fit
+together, e.g. a designed touchpoint never occurs in the log.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ __all__ = [
     "LogFormatError",
     "MissingDependencyError",
     "ParameterError",
+    "TargetError",
+    "TargetWarning",
     "TimestampError",
 ]
 
@@ -66,6 +72,32 @@ class TimestampError(LogError):
 
 class EmptyLogError(LogError):
     """No usable event is left after validation."""
+
+
+class TargetError(JourneymapError, ValueError):
+    """A target journey (YAML file or dict) is invalid.
+
+    ``source``, ``line`` and ``key`` locate the problem when known; the message starts with them:
+    ``online_shop.target.yaml, line 12, key 'max_wait': ...``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.source, self.line, self.key = source, line, key
+        where = [part for part in (source, f"line {line}" if line else None) if part]
+        if key:
+            where.append(f"key {key!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class TargetWarning(UserWarning):
+    """A target journey and a log do not fit together (e.g. a designed step never occurs)."""
 
 
 class MissingDependencyError(JourneymapError, ImportError):

@@ -104,6 +104,17 @@ class JourneyMap:
             return {}
         return {str(k): int(v) for k, v in self.journeys["outcome"].value_counts().items()}
 
+    def compare(self, target: Any, **options: Any) -> Any:
+        """Compare the real journeys with a designed one: a :class:`journeymap.Comparison`.
+
+        ``target`` is a :class:`journeymap.TargetJourney` or a path to its YAML file; the
+        options (``coverage``, ``min_variants``, ``method``, ``min_rate``, ``progress``) and
+        every rate are described in :func:`journeymap.mining.conformance.compare`.
+        """
+        from journeymap.mining.conformance import compare
+
+        return compare(self, target, **options)
+
     def __repr__(self) -> str:
         return (
             f"<JourneyMap: {len(self.journeys):,} journeys, {len(self.steps):,} steps, "

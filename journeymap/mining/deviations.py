@@ -1,0 +1,292 @@
+"""Deviations from the target journey as :class:`Friction` findings, in CX words.
+
+Kinds: ``deviation`` (a required step skipped, a step out of the designed order, a step on
+another channel than designed), ``slow_transition`` (waits over the designed ``max_wait``) and
+``unnecessary_step`` (a touchpoint outside the design that does not raise conversion).
+
+Each finding compares the journeys it hits (*affected*) with comparable journeys it spares
+(*reference*) and costs the difference on the one severity scale
+(:func:`journeymap.model.friction.severity_score`, customer-hours):
+
+- ``lost_conversions``: affected journeys that are not open × (reference conversion − affected
+  conversion), counted only when the difference is significant (two-proportion z ≥ 1.96);
+- ``extra_minutes``: median duration of affected journeys that converted minus that of
+  reference journeys that converted (when positive and both groups have 5 or more); for a slow
+  transition, the median time waited beyond ``max_wait``; for a touchpoint outside the design,
+  its visits per journey times its median dwell (the time from it to the next event).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from journeymap.model.friction import Friction, rank_frictions, severity_score
+from journeymap.model.target import TargetJourney, format_duration
+
+__all__ = ["Effect", "effect", "name_frictions"]
+
+MIN_GROUP = 5  # fewest journeys in a group for a comparison of conversion or duration
+
+
+@dataclass(frozen=True)
+class Effect:
+    """How affected journeys fare against reference journeys."""
+
+    conversion_affected: float
+    conversion_reference: float
+    significant: bool
+    lost_conversions: float
+    extra_minutes: float
+
+    @property
+    def lift(self) -> float:
+        """Affected conversion minus reference conversion (NaN when unknown)."""
+        return self.conversion_affected - self.conversion_reference
+
+    def evidence(self) -> dict[str, float]:
+        return {
+            "conversion_affected": self.conversion_affected,
+            "conversion_reference": self.conversion_reference,
+            "lost_conversions": round(self.lost_conversions, 3),
+            "extra_minutes": round(self.extra_minutes, 3),
+        }
+
+
+def effect(j: pd.DataFrame, affected: np.ndarray, reference: np.ndarray) -> Effect:
+    """Compare conversion and time-to-goal of two groups of journeys (boolean masks over ``j``)."""
+    converted = j["converted"].to_numpy(dtype=bool)
+    closed = j["closed"].to_numpy(dtype=bool)
+    a, r = affected & closed, reference & closed
+    na, nr = int(a.sum()), int(r.sum())
+    ca = float(converted[a].mean()) if na else math.nan
+    cr = float(converted[r].mean()) if nr else math.nan
+    significant = False
+    if na >= MIN_GROUP and nr >= MIN_GROUP:
+        pooled = (converted[a].sum() + converted[r].sum()) / (na + nr)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nr))
+        significant = bool(se > 0 and abs(ca - cr) / se >= 1.96)
+    lost = na * (cr - ca) if significant and cr > ca else 0.0
+    duration = j["duration_s"].to_numpy(dtype=float)
+    da, dr = duration[affected & converted], duration[reference & converted]
+    extra = 0.0
+    if len(da) >= MIN_GROUP and len(dr) >= MIN_GROUP:
+        extra = max(0.0, float(np.median(da) - np.median(dr)) / 60.0)
+    return Effect(ca, cr, significant, float(lost), extra)
+
+
+def name_frictions(
+    target: TargetJourney,
+    steps: pd.DataFrame,
+    extra: pd.DataFrame,
+    j: pd.DataFrame,
+    flags: Any,
+    masks: Any,
+    *,
+    min_rate: float,
+    total: int,
+) -> tuple[Friction, ...]:
+    """Every deviation at or above ``min_rate``, ranked.
+
+    ``flags`` holds the per-variant step flags, ``masks(k)`` returns per-journey
+    ``(channel mismatch, over max_wait, excess seconds)`` arrays for designed step ``k``.
+    """
+    pv = j["pv"].to_numpy()
+    found: list[Friction] = []
+    names = target.touchpoints
+    for k, row in enumerate(steps.itertuples(index=False)):
+        name, stage = row.step, row.stage
+        passed = flags.passed[pv, k]
+        should = flags.should[pv, k]
+        mismatch, over, excess = masks(k)
+        if not row.optional and row.skipped_rate >= min_rate:
+            skipped = should & ~passed
+            eff = effect(j, skipped, passed)
+            found.append(
+                _friction(
+                    "deviation",
+                    (name,),
+                    skipped,
+                    eff,
+                    total,
+                    stage,
+                    f"{_p(row.skipped_rate)} of customers who go past {name!r} skip it; the "
+                    f"design requires it.{_effect_text(eff, 'skip it', 'take it')}",
+                    "Skipping it does not hurt: consider making it optional in the design."
+                    if not (eff.significant and eff.lift < 0)
+                    else f"Find out why customers bypass {name!r}: those who do convert less.",
+                    {"deviation": "skipped", "skipped_rate": row.skipped_rate},
+                )
+            )
+        if row.out_of_order_rate >= min_rate:
+            ooo = flags.out_of_order[pv, k]
+            relation, other = flags.relations[k].most_common(1)[0][0]
+            eff = effect(j, ooo, passed & ~ooo)
+            found.append(
+                _friction(
+                    "deviation",
+                    (name, names[other]),
+                    ooo,
+                    eff,
+                    total,
+                    stage,
+                    f"{_p(row.out_of_order_rate)} of customers who reach {name!r} do it out of "
+                    f"the designed order, most often {relation} {names[other]!r}."
+                    f"{_effect_text(eff, 'do it out of order', 'keep to the order')}",
+                    f"Check whether {name!r} can really come "
+                    f"{'after' if relation == 'before' else 'before'} {names[other]!r}; if "
+                    "customers prefer this order, design for it.",
+                    {
+                        "deviation": "out_of_order",
+                        "out_of_order_rate": row.out_of_order_rate,
+                        "relation": f"{relation} {names[other]}",
+                    },
+                )
+            )
+        if row.channel and row.channel_mismatch_rate >= min_rate:
+            actual = masks.top_channel(k)
+            eff = effect(j, mismatch, passed & ~mismatch)
+            found.append(
+                _friction(
+                    "deviation",
+                    (name,),
+                    mismatch,
+                    eff,
+                    total,
+                    stage,
+                    f"{_p(row.channel_mismatch_rate)} of customers do {name!r} on another "
+                    f"channel than the designed {row.channel!r}, most often {actual!r}."
+                    f"{_effect_text(eff, f'use {actual}', f'use {row.channel}')}",
+                    f"Find out what pushes customers off {row.channel!r} at {name!r}.",
+                    {
+                        "deviation": "channel",
+                        "channel_mismatch_rate": row.channel_mismatch_rate,
+                        "designed_channel": row.channel,
+                        "actual_channel": actual,
+                    },
+                )
+            )
+        if row.max_wait_s == row.max_wait_s and row.over_max_wait_rate >= min_rate:
+            eff = effect(j, over, masks.continuing(k) & ~over)
+            beyond = float(np.median(excess[over])) / 60.0 if over.any() else 0.0
+            eff = replace(eff, extra_minutes=beyond)
+            found.append(
+                _friction(
+                    "slow_transition",
+                    (name,),
+                    over,
+                    eff,
+                    total,
+                    stage,
+                    f"{_p(row.over_max_wait_rate)} of customers wait longer than the designed "
+                    f"{format_duration(row.max_wait_s)} after {name!r} (median wait "
+                    f"{_duration(row.median_wait_s)}, {_duration(beyond * 60)} beyond the "
+                    f"design for those who wait too long)."
+                    f"{_effect_text(eff, 'wait too long', 'do not')}",
+                    f"Shorten the wait after {name!r} or tell customers what happens next.",
+                    {
+                        "over_max_wait_rate": row.over_max_wait_rate,
+                        "median_wait_s": row.median_wait_s,
+                        "max_wait_s": row.max_wait_s,
+                    },
+                )
+            )
+    for row in extra.itertuples(index=False):
+        base = masks.base(row.after_step)
+        has = masks.has_extra(row.touchpoint)
+        share_of_base = float((has & base).sum() / base.sum()) if base.any() else 0.0
+        if row.helps or share_of_base < min_rate:
+            continue
+        eff = effect(j, has & base, base & ~has)
+        # the time an extra touchpoint costs is the time spent on it, until the next event
+        dwell = row.median_dwell_s if row.median_dwell_s == row.median_dwell_s else 0.0
+        eff = replace(eff, extra_minutes=row.visits_per_journey * dwell / 60.0)
+        where = "at the start" if row.after_step.startswith("▶") else f"after {row.after_step!r}"
+        found.append(
+            _friction(
+                "unnecessary_step",
+                (row.touchpoint,),
+                has,
+                eff,
+                total,
+                row.after_stage,
+                f"{_p(row.share)} of customers go through {row.touchpoint!r}, most often "
+                f"{where}; it is not in the designed journey" + _extra_effect_text(eff) + ".",
+                f"Find out why customers need {row.touchpoint!r}; remove the cause, or add the "
+                "step to the design if it serves them.",
+                {
+                    "after_step": row.after_step,
+                    "share_after_step": share_of_base,
+                    "conversion_with": row.conversion_with,
+                    "conversion_without": row.conversion_without,
+                },
+            )
+        )
+    return rank_frictions(found)
+
+
+def _friction(
+    kind: str,
+    steps: tuple[str, ...],
+    affected: np.ndarray,
+    eff: Effect,
+    total: int,
+    stage: str | None,
+    explanation: str,
+    suggestion: str,
+    evidence: dict[str, Any],
+) -> Friction:
+    n = int(affected.sum())
+    return Friction(
+        kind=kind,
+        steps=steps,
+        journeys=n,
+        share=n / total if total else 0.0,
+        severity=severity_score(
+            journeys=n, extra_minutes=eff.extra_minutes, lost_conversions=eff.lost_conversions
+        ),
+        explanation=explanation,
+        suggestion=suggestion,
+        evidence={**evidence, **eff.evidence()},
+        stage=stage,
+    )
+
+
+def _effect_text(eff: Effect, affected: str, reference: str) -> str:
+    a, r = eff.conversion_affected, eff.conversion_reference
+    if math.isnan(a) or math.isnan(r):
+        return ""
+    if not eff.significant:
+        return f" Those who {affected} convert just as often ({_p(a)} vs {_p(r)})."
+    more = "more" if a > r else "less"
+    return (
+        f" Those who {affected} convert {more} often ({_p(a)} vs {_p(r)} of those who {reference})."
+    )
+
+
+def _extra_effect_text(eff: Effect) -> str:
+    with_, without = eff.conversion_affected, eff.conversion_reference
+    if math.isnan(with_) or math.isnan(without):
+        return ""
+    if not eff.significant:
+        return (
+            f" and those who skip it convert just as often ({_p(without)} vs {_p(with_)} with it)"
+        )
+    return f" and those who skip it convert more often ({_p(without)} vs {_p(with_)} with it)"
+
+
+def _p(rate: float) -> str:
+    return f"{rate:.0%}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds is None or seconds != seconds:
+        return "–"
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"
