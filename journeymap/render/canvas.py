@@ -90,6 +90,7 @@ class _Canvas:
     ROW_H = 1.05  # inches per row of the friction list, at scale 1
     LEGEND_COLUMNS = 2
     CARD_FONT = 13.0  # points, at scale 1
+    LANE_MIN_H = 0.85  # inches per channel lane at least, at scale 1
     LANE_MAX_H = 2.5  # inches per channel lane at most, at scale 1
 
     def __init__(
@@ -157,6 +158,19 @@ class _Canvas:
         spare = max(room - lanes * self.LANE_MAX_H * s, 0.0)
         effort_h += min(spare * 0.6, 1.6 * s)
         drop_h += min(spare * 0.4, 1.0 * s)
+        # Many lanes on a small page: the bands give way first, then the friction list
+        # (the deck and the report carry every friction).
+        short = lanes * self.LANE_MIN_H * s - room
+        if short > 0:
+            give = min(short, 0.55 * s)
+            effort_h, drop_h, short = effort_h - give * 0.6, drop_h - give * 0.4, short - give
+        while short > 0 and self.frictions:
+            self.frictions = self.frictions[: -self.LEGEND_COLUMNS]
+            rows = math.ceil(len(self.frictions) / self.LEGEND_COLUMNS)
+            new_h = (0.2 + self.ROW_H * rows) * s if self.frictions else 0.45 * s
+            short -= legend_h - new_h
+            bottom -= legend_h - new_h
+            legend_h = new_h
         self.y_drop_bottom = bottom
         self.y_effort_bottom = bottom + drop_h
         self.y_lanes_bottom = self.y_effort_bottom + effort_h
@@ -198,6 +212,11 @@ class _Canvas:
             items.append(("friction", "friction (see below)"))
         x = self.W - self.margin
         y = self.y_title - 0.12 * self.s
+        title = headline(self.jmap, self.target, self.title)
+        title_end = self.margin + self.fitter.width(title, self.fs(26), bold=True)
+        need = sum(self.fitter.width(t, self.fs(10)) + 0.67 * self.s for _, t in items)
+        if x - need < title_end + 0.3:
+            y = self.y_title - 0.5 * self.s - self.fs(12.5) / 72 * 1.4 - 0.12 * self.s
         for kind, label in reversed(items):
             t = self.text(x, y, label, 10, ha="right", va="center", color=palette.MUTED)
             w = _text_width(self.fig, t)
@@ -384,7 +403,7 @@ class _Canvas:
                 detail += f" · {fmt_pct(reach)}"
         if step.status == NOT_DESIGNED:
             edge, style, lw = palette.NOT_DESIGNED, "dashed", 2.6
-        if step.optional:
+        if step.optional and y1 - y0 >= 1.0 * self.s:
             detail += "\noptional"
         self.rect(
             x, y, w, h, facecolor=face, edgecolor=edge, linestyle=style, linewidth=lw, zorder=3
@@ -632,7 +651,11 @@ class _Canvas:
             self.text(
                 self.margin,
                 y_top - 0.1 * self.s,
-                "No frictions found in this map.",
+                (
+                    f"{len(self.all_frictions)} frictions: see the deck and the report."
+                    if self.all_frictions
+                    else "No frictions found in this map."
+                ),
                 11,
                 ha="left",
                 va="top",
