@@ -20,6 +20,7 @@ __all__ = ["parse_target", "read_target", "write_target"]
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
+_PLAIN = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def read_target(source: str | Path) -> TargetJourney:
@@ -110,6 +111,12 @@ class _Plain:
                 source=self.source,
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN:
+            raise TargetError(
+                f"the tag {node.tag!r} is not allowed; a target journey is plain YAML.",
+                source=self.source,
+                line=node.start_mark.line + 1,
+            )
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,7 @@ class TargetJourney:
     stages: tuple[Stage, ...]
     goal: tuple[str, ...] = ()
     description: str = ""
-    source: str = ""
+    source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stages", tuple(self.stages))
@@ -337,13 +337,13 @@ class TargetJourney:
     def to_process_tree(self) -> Any:
         """The target as a pm4py process tree: a sequence of stages, each a sequence of its
         steps, an optional step being a choice between the step and a silent skip."""
-        from journeymap.mining.conformance import process_tree
+        from journeymap.mining.alignment import process_tree
 
         return process_tree(self)
 
     def to_petri_net(self) -> tuple[Any, Any, Any]:
         """The target as a pm4py Petri net with initial and final marking."""
-        from journeymap.mining.conformance import petri_net
+        from journeymap.mining.alignment import petri_net
 
         return petri_net(self)
 
@@ -408,8 +408,8 @@ class _Builder:
         self.source = source
         self.locate = locate
 
-    def fail(self, path: KeyPath, message: str) -> TargetError:
-        key = next((str(p) for p in reversed(path) if isinstance(p, str)), None)
+    def fail(self, path: KeyPath, message: str, *, key: str | None = None) -> TargetError:
+        key = key or next((str(p) for p in reversed(path) if isinstance(p, str)), None)
         return TargetError(message, source=self.source or None, line=self.locate(path), key=key)
 
     def mapping(self, value: Any, path: KeyPath, what: str, allowed: Sequence[str]) -> None:
@@ -442,7 +442,9 @@ class _Builder:
         self.mapping(data, (), "the target journey", JOURNEY_KEYS)
         for key in ("name", "stages"):
             if key not in data:
-                raise self.fail((), f"missing key {key!r} at the top of the target journey.")
+                raise self.fail(
+                    (), f"missing key {key!r} at the top of the target journey.", key=key
+                )
         name = self.text(data["name"], ("name",), "the journey's 'name'")
         stages_raw = data["stages"]
         if not isinstance(stages_raw, list) or not stages_raw:
@@ -459,8 +461,8 @@ class _Builder:
             data.get("description"), ("description",), "'description'", required=False
         )
         probe = TargetJourney.__new__(TargetJourney)
-        for field, value in (("name", name), ("stages", stages), ("source", self.source)):
-            object.__setattr__(probe, field, value)
+        for attribute, value in (("name", name), ("stages", stages), ("source", self.source)):
+            object.__setattr__(probe, attribute, value)
         object.__setattr__(probe, "goal", goal)
         _check_names(probe, self.locate)
         # goals may be spelled with an alias: the target keeps the designed touchpoint
@@ -473,7 +475,7 @@ class _Builder:
         self.mapping(raw, path, f"stage {path[-1] + 1}", STAGE_KEYS)  # type: ignore[operator]
         for key in ("name", "steps"):
             if key not in raw:
-                raise self.fail(path, f"missing key {key!r} in stage {path[-1] + 1}.")  # type: ignore[operator]
+                raise self.fail(path, f"missing key {key!r} in stage {path[-1] + 1}.", key=key)  # type: ignore[operator]
         name = self.text(raw["name"], (*path, "name"), "a stage's 'name'")
         steps_raw = raw["steps"]
         if not isinstance(steps_raw, list) or not steps_raw:
@@ -492,7 +494,9 @@ class _Builder:
         self.mapping(raw, path, f"a step of stage {stage!r}", STEP_KEYS)
         if "touchpoint" not in raw:
             raise self.fail(
-                path, f"missing key 'touchpoint' in a step of stage {stage!r} (the log's name)."
+                path,
+                f"missing key 'touchpoint' in a step of stage {stage!r} (the log's name).",
+                key="touchpoint",
             )
         touchpoint = self.text(raw["touchpoint"], (*path, "touchpoint"), "'touchpoint'")
         where = f"step {touchpoint!r}"
