@@ -2,11 +2,14 @@
 
 Two relations carry everything (see DESIGN.md, "Engine and scale"):
 
-- the *walk*: each event with its position in its journey and the next touchpoint and wait
-  (``LEAD`` over the journey ordered by time, ties broken by source row);
+- the *walk*: each event with its position in its journey, the next two touchpoints and waits,
+  and whether the channel changes to the next event (``LEAD`` over the journey ordered by time,
+  ties broken by source row; one sort);
 - the *journey* relation: one row per journey with its ordered path, ends and outcome.
 
-Steps, transitions and variants are aggregates of those two. Intermediate relations are
+Steps, transitions and variants are aggregates of those two, through a third relation with one
+row per journey and touchpoint (visits, first and last time, time spent, repeats, bounces and
+channel switches there). Intermediate relations are
 materialised as temporary tables so that each window runs once. Only aggregates leave the
 engine, as pandas DataFrames. Nothing outside this module knows which backend runs the SQL;
 DuckDB is the default, any Ibis backend table (e.g. Spark) can be passed instead.
@@ -17,13 +20,17 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from journeymap.progress import ProgressCallback, as_reporter
+
+if TYPE_CHECKING:
+    from journeymap.mining.friction_facts import FrictionSettings
 
 __all__ = ["MinedTables", "connect", "mine_tables"]
 
@@ -50,6 +57,8 @@ class MinedTables:
     journeys: pd.DataFrame
     horizon_s: float
     variant_count: int
+    usual_wait_s: float = 0.0
+    facts: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def mine_tables(
@@ -59,8 +68,11 @@ def mine_tables(
     horizon_s: float | None,
     top_variants: int | None,
     progress: ProgressCallback | None = None,
+    settings: FrictionSettings | None = None,
 ) -> MinedTables:
-    """Compute the step, transition, variant and journey tables from the canonical events."""
+    """Compute the step, transition, variant and journey tables from the canonical events.
+
+    With ``settings``, also the facts friction detection needs (``MinedTables.facts``)."""
     report = as_reporter(progress)
     backend = events._find_backend()
     temps: list[str] = []
@@ -72,24 +84,55 @@ def mine_tables(
 
     try:
         report("ordering journeys", 0.05)
-        walk = keep(_walk(events))
         codes = keep(events.select("touchpoint", "tp_code").distinct())
         names = dict(zip(*codes.to_pandas()[["tp_code", "touchpoint"]].T.values, strict=True))
+        survey = [c for c in SURVEY if c in events.columns]
+        contacts: list[str] = []
+        designed = None
+        if settings is not None:
+            channels = events.select("channel").distinct().to_pandas()["channel"].dropna()
+            contacts = settings.contact_values(channels)
+            designed = settings.designed_expr(events, channels, names)
+        walk = keep(
+            _walk(
+                events,
+                contacts=contacts,
+                designed=designed,
+                escalation=settings.escalation if settings else 0.3,
+                survey=survey,
+            )
+        )
         goal_codes = [c for c, n in names.items() if n in set(goal)]
+        usual_wait_s, p95 = _waits(walk)
         if horizon_s is None:
-            horizon_s = _default_horizon(walk)
+            horizon_s = p95
         report("building journeys", 0.3)
         jr = keep(_journeys(walk, goal_codes=goal_codes, horizon_s=horizon_s, has_goal=bool(goal)))
+        jt = keep(_journey_steps(walk))
         report("grouping variants", 0.5)
         variants_all = keep(_variants(jr))
         variant_count = int(variants_all.count().to_pyarrow().as_py())
         report("scoring steps", 0.65)
-        steps = _steps(walk, jr, codes, events, has_goal=bool(goal))
-        report("counting transitions", 0.8)
+        steps = _steps(walk, jr, jt, codes, events, has_goal=bool(goal), survey=survey)
+        report("counting transitions", 0.75)
         transitions = _transitions(walk, codes)
-        report("collecting results", 0.9)
-        journeys = _journey_frame(jr, variants_all, codes, events)
+        report("collecting results", 0.8)
+        journeys = _journey_frame(jr, variants_all, codes, events, jt)
         variants = _variant_frame(variants_all, names, top_variants, total=len(journeys))
+        facts: dict[str, pd.DataFrame] = {}
+        if settings is not None:
+            from journeymap.mining.friction_facts import friction_facts
+
+            report("looking for frictions", 0.9)
+            facts = friction_facts(
+                walk=walk,
+                jr=jr,
+                events=events,
+                names=names,
+                transitions=transitions,
+                contacts=contacts,
+                settings=settings,
+            )
     finally:
         for name in temps:
             backend.drop_table(name, force=True)
@@ -101,11 +144,38 @@ def mine_tables(
         journeys=journeys,
         horizon_s=float(horizon_s),
         variant_count=variant_count,
+        usual_wait_s=usual_wait_s,
+        facts=facts,
     )
 
 
-def _walk(events: ir.Table) -> ir.Table:
+SURVEY = ("ces", "csat", "nps")
+
+
+def _walk(
+    events: ir.Table,
+    *,
+    contacts: list[str],
+    designed: ir.Value | None = None,
+    escalation: float = 0.3,
+    survey: list[str] | None = None,
+) -> ir.Table:
+    """Every event with what follows it; all ``LEAD``s share one window, so one sort.
+
+    ``escalates``: the next event is on another channel, a contact channel (``contacts``), whose
+    designed effort is at least ``escalation`` higher (web → phone, not web → email)."""
     w = ibis.window(group_by=events.jid, order_by=[events.t_us, events.seq])
+    nxt_channel = events.channel.lead().over(w)
+    switch = (events.channel != nxt_channel).fill_null(False)
+    escalates = ibis.literal(False)
+    extra: dict[str, ir.Value] = {s: events[s] for s in survey or ()}
+    if designed is not None:
+        extra["designed"] = designed
+        if contacts:
+            rise = designed.lead().over(w) - designed
+            escalates = (switch & nxt_channel.isin(contacts) & (rise >= escalation)).fill_null(
+                False
+            )
     return events.select(
         "jid",
         "tp_code",
@@ -113,13 +183,19 @@ def _walk(events: ir.Table) -> ir.Table:
         pos=ibis.row_number().over(w),
         nxt_code=events.tp_code.lead().over(w),
         wait_s=(events.t_us.lead().over(w) - events.t_us).cast("float64") / 1e6,
+        nxt2_code=events.tp_code.lead(2).over(w),
+        wait2_s=(events.t_us.lead(2).over(w) - events.t_us).cast("float64") / 1e6,
+        switch=switch,
+        escalates=escalates,
+        **extra,
     )
 
 
-def _default_horizon(walk: ir.Table) -> float:
-    """The 95th percentile of waits between consecutive touchpoints (0 without transitions)."""
-    value = walk.wait_s.quantile(0.95).to_pyarrow().as_py()
-    return float(value) if value is not None else 0.0
+def _waits(walk: ir.Table) -> tuple[float, float]:
+    """The median and 95th percentile of waits between consecutive touchpoints (0 if none)."""
+    row = walk.aggregate(p50=walk.wait_s.median(), p95=walk.wait_s.quantile(0.95)).to_pandas()
+    p50, p95 = row["p50"].iloc[0], row["p95"].iloc[0]
+    return (0.0 if pd.isna(p50) else float(p50)), (0.0 if pd.isna(p95) else float(p95))
 
 
 def _journeys(
@@ -134,6 +210,10 @@ def _journeys(
         last_code=walk.tp_code.argmax(walk.pos),
         codes=walk.tp_code.collect(order_by=walk.pos),
         reached=reached,
+        goal_pos=walk.pos.min(where=walk.tp_code.isin(goal_codes)) if goal_codes else _NO_POS,
+        immediate=(walk.nxt_code == walk.tp_code).fill_null(False).sum(),
+        channel_switches=walk.switch.sum(),
+        **_means(walk),
     )
     log_end = walk.t_us.max().as_scalar()
     is_open = jr.end_us >= log_end - int(horizon_s * 1_000_000)
@@ -146,6 +226,32 @@ def _journeys(
     return jr.mutate(outcome=outcome, duration_s=(jr.end_us - jr.start_us).cast("float64") / 1e6)
 
 
+_NO_POS = ibis.literal(None, type="int64")
+
+
+def _means(walk: ir.Table) -> dict[str, ir.Value]:
+    """Mean designed effort and survey answers of a group of events (when the log has them)."""
+    cols = {"designed_mean": walk.designed.mean()} if "designed" in walk.columns else {}
+    cols.update({f"{s}_mean": walk[s].mean() for s in SURVEY if s in walk.columns})
+    return cols
+
+
+def _journey_steps(walk: ir.Table) -> ir.Table:
+    """One row per journey and touchpoint: visits, first position and first and last time, time
+    spent there, immediate repeats, bounces (``A → B → A`` starting here) and escalations."""
+    bounce = ((walk.nxt2_code == walk.tp_code) & (walk.nxt_code != walk.tp_code)).fill_null(False)
+    return walk.group_by(["jid", "tp_code"]).aggregate(
+        n=walk.count(),
+        first_pos=walk.pos.min(),
+        first_us=walk.t_us.min(),
+        last_us=walk.t_us.max(),
+        dwell_s=walk.wait_s.sum(),
+        immediate=(walk.nxt_code == walk.tp_code).fill_null(False).sum(),
+        bounces=bounce.sum(),
+        escalations=walk.escalates.sum(),
+    )
+
+
 def _variants(jr: ir.Table) -> ir.Table:
     v = jr.group_by("codes").aggregate(
         journeys=jr.count(),
@@ -156,20 +262,72 @@ def _variants(jr: ir.Table) -> ir.Table:
     return v.mutate(variant=rank + 1)
 
 
+STEP_COLUMNS = [
+    "step",
+    "channel",
+    "journeys",
+    "reach",
+    "visits",
+    "visits_per_journey",
+    "starts",
+    "ends",
+    "median_dwell_s",
+    "exits",
+    "exit_rate",
+]
+
+
 def _steps(
-    walk: ir.Table, jr: ir.Table, codes: ir.Table, events: ir.Table, *, has_goal: bool
+    walk: ir.Table,
+    jr: ir.Table,
+    jt: ir.Table,
+    codes: ir.Table,
+    events: ir.Table,
+    *,
+    has_goal: bool,
+    survey: list[str] | None = None,
 ) -> pd.DataFrame:
+    """The step table (:data:`STEP_COLUMNS`), then the per-step facts scores and frictions use."""
+    answers: dict[str, ir.Value] = {f"{s}_responses": walk[s].count() for s in survey or ()}
+    if "ces" in (survey or ()):  # the range of the answers tells the scale (1-5 or 1-7)
+        answers.update(ces_min=walk.ces.min(), ces_max=walk.ces.max())
+    if "nps" in (survey or ()):
+        promoters = (walk.nps >= 9).sum() - (walk.nps <= 6).sum()
+        answers["nps"] = 100.0 * promoters.cast("float64") / walk.nps.count().nullif(0)
     per_step = walk.group_by("tp_code").aggregate(
         visits=walk.count(),
         starts=(walk.pos == 0).sum(),
         ends=walk.nxt_code.isnull().sum(),
         median_dwell_s=walk.wait_s.median(),
+        **_means(walk),
+        **answers,
     )
-    pairs = walk.select("jid", "tp_code").distinct()
-    pairs = pairs.join(jr.select("jid", "outcome"), "jid")
+    pairs = jt.join(jr.select("jid", "outcome", "goal_pos"), "jid")
+    decided = pairs.outcome != "open"
+    converted = pairs.outcome == "converted"
+    looped = pairs.n > 1
+    bounced = pairs.bounces > 0
+    switched = pairs.escalations > 0
+    before_goal = pairs.goal_pos.isnull() | (pairs.first_pos < pairs.goal_pos)
     reach = pairs.group_by("tp_code").aggregate(
         journeys=pairs.count(),
-        non_open=(pairs.outcome != "open").sum(),
+        non_open=decided.sum(),
+        converted_with=converted.sum(),
+        at_risk=(decided & before_goal).sum(),
+        converted_at_risk=(converted & before_goal).sum(),
+        time_at_step_s=pairs.dwell_s.median(),
+        backtrackers=(pairs.n - 1 - pairs.immediate > 0).sum(),
+        loopers=looped.sum(),
+        loop_decided=(looped & decided).sum(),
+        loop_converted=(looped & converted).sum(),
+        loop_span_s=((pairs.last_us - pairs.first_us).cast("float64") / 1e6).median(where=looped),
+        loop_bouncers=(looped & bounced).sum(),
+        bouncers=bounced.sum(),
+        bounce_decided=(bounced & decided).sum(),
+        bounce_converted=(bounced & converted).sum(),
+        switchers=switched.sum(),
+        switch_decided=(switched & decided).sum(),
+        switch_converted=(switched & converted).sum(),
     )
     exits = (
         jr.filter(jr.outcome == "dropped")
@@ -202,45 +360,52 @@ def _steps(
     else:
         df["exits"] = pd.array([pd.NA] * len(df), dtype="Int64")
         df["exit_rate"] = float("nan")
-    columns = [
-        "step",
-        "channel",
-        "journeys",
-        "reach",
-        "visits",
-        "visits_per_journey",
-        "starts",
-        "ends",
-        "median_dwell_s",
-        "exits",
-        "exit_rate",
-    ]
-    df = df[columns].sort_values(["journeys", "step"], ascending=[False, True])
+    facts = [c for c in df.columns if c not in STEP_COLUMNS and c not in ("r", "tp_code_right")]
+    df = df[STEP_COLUMNS + facts].sort_values(["journeys", "step"], ascending=[False, True])
     return _ints(df, ["journeys", "visits", "starts", "ends"]).reset_index(drop=True)
 
 
 def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
+    """Directly-follows pairs with their waits, channel switches and returns (``A → B → A``);
+    then the codes and the medians friction detection uses."""
     moves = walk.filter(walk.nxt_code.notnull())
+    returned = ((moves.nxt2_code == moves.tp_code) & (moves.nxt_code != moves.tp_code)).fill_null(
+        False
+    )
     agg = moves.group_by(["tp_code", "nxt_code"]).aggregate(
         count=moves.count(),
         journeys=moves.jid.nunique(),
         median_s=moves.wait_s.median(),
         p90_s=moves.wait_s.quantile(0.9),
+        channel_switches=moves.switch.sum(),
+        returns=returned.sum(),
+        escalations=moves.escalates.sum(),
+        return_s=moves.wait2_s.median(where=returned),
+        detour_s=moves.wait2_s.fill_null(moves.wait_s).median(where=moves.escalates),
     )
     src = codes.rename(source="touchpoint")
     dst = codes.rename(target="touchpoint", nxt_code="tp_code")
     table = agg.join(src, "tp_code").join(dst, "nxt_code")
-    df = table.select("source", "target", "count", "journeys", "median_s", "p90_s").to_pandas()
+    df = table.to_pandas()
+    first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
+    df = df[first + [c for c in df.columns if c not in first]]
     df = df.sort_values(["count", "source", "target"], ascending=[False, True, True])
-    return _ints(df, ["count", "journeys"]).reset_index(drop=True)
+    ints = ["count", "journeys", "channel_switches", "returns", "escalations"]
+    return _ints(df, ints).reset_index(drop=True)
 
 
 def _journey_frame(
-    jr: ir.Table, variants: ir.Table, codes: ir.Table, events: ir.Table
+    jr: ir.Table, variants: ir.Table, codes: ir.Table, events: ir.Table, jt: ir.Table
 ) -> pd.DataFrame:
     ids = events.group_by("jid").aggregate(
         journey=events.journey.arbitrary(), customer=events.customer.arbitrary()
     )
+    # repeats: events beyond the first visit of each touchpoint; backtracks: the repeats that
+    # are not immediate (A → A). (Ibis compiles a list's distinct count with a lambda that
+    # costs more than this count of the journey-step rows.)
+    touchpoints = jt.group_by("jid").aggregate(touchpoints=jt.count())
+    jr = jr.join(touchpoints, "jid")
+    repeats = jr.events - jr.touchpoints
     first = codes.rename(first_step="touchpoint", first_code="tp_code")
     last = codes.rename(last_step="touchpoint", last_code="tp_code")
     table = (
@@ -259,13 +424,19 @@ def _journey_frame(
             last_step="last_step",
             outcome=jr.outcome,
             variant="variant",
+            repeats=repeats,
+            channel_switches=jr.channel_switches,
+            backtracks=repeats - jr.immediate.fill_null(0),
+            **{c: jr[c] for c in jr.columns if c.endswith("_mean")},
         )
         .order_by(["start_us", "journey"])
     )
     df = table.to_pandas()
     df.insert(3, "start", pd.to_datetime(df.pop("start_us"), unit="us"))
     df.insert(4, "end", pd.to_datetime(df.pop("end_us"), unit="us"))
-    return _ints(df, ["events", "variant"]).reset_index(drop=True)
+    counts = ["repeats", "channel_switches", "backtracks"]
+    df[counts] = df[counts].fillna(0)
+    return _ints(df, ["events", "variant", *counts]).reset_index(drop=True)
 
 
 def _variant_frame(
