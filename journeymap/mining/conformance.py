@@ -344,25 +344,39 @@ class Facts:
 
 
 def _facts(events: ir.Table, target: TargetJourney) -> Facts:
+    n = len(target.steps)
+    # touchpoint -> code: the designed step k (aliases included) or n + tp_code outside the
+    # design; everything windowed below is integers, several times faster than strings
+    codes = events.select("touchpoint", "tp_code").distinct().to_pandas()
+    by_name = target.name_map
+    index = {t: k for k, t in enumerate(target.touchpoints)}
+    ks = [index.get(by_name.get(t, "")) for t in codes["touchpoint"]]
     steps = target.steps
-    rows = [
-        (name, k, s.touchpoint, s.channel, s.max_wait_s)
-        for k, s in enumerate(steps)
-        for name in s.names
-    ]
-    names = ibis.memtable(
-        pd.DataFrame(
-            {
-                "touchpoint": pd.Series([r[0] for r in rows], dtype="string"),
-                "k": pd.Series([r[1] for r in rows], dtype="int64"),
-                "step": pd.Series([r[2] for r in rows], dtype="string"),
-                "expected": pd.Series([r[3] for r in rows], dtype="string"),
-                "max_wait_us": pd.Series(
-                    [None if r[4] is None else int(r[4] * 1e6) for r in rows], dtype="Int64"
-                ),
-            }
-        )
+    code_map = pd.DataFrame(
+        {
+            "tp_code": codes["tp_code"].astype("int64"),
+            "k": pd.array(ks, dtype="Int64"),
+            "lab": [
+                k if k is not None else n + int(c)
+                for k, c in zip(ks, codes["tp_code"], strict=True)
+            ],
+            "expected": pd.array(
+                [steps[k].channel if k is not None else None for k in ks], dtype="string"
+            ),
+            "max_wait_us": pd.array(
+                [
+                    int(steps[k].max_wait_s * 1e6)
+                    if k is not None and steps[k].max_wait_s
+                    else None
+                    for k in ks
+                ],
+                dtype="Int64",
+            ),
+        }
     )
+    labels = dict(enumerate(target.touchpoints))
+    outside = zip(codes["tp_code"], codes["touchpoint"], strict=True)
+    labels.update({n + int(c): t for c, t in outside})
     backend = events._find_backend()
     temps: list[str] = []
 
@@ -372,24 +386,24 @@ def _facts(events: ir.Table, target: TargetJourney) -> Facts:
         return backend.create_table(name, expr, temp=True)
 
     try:
-        e = events.select("jid", "journey", "touchpoint", "channel", "t_us", "seq")
-        e = e.left_join(names, "touchpoint").drop("touchpoint_right")
+        e = events.select("jid", "tp_code", "channel", "t_us", "seq")
+        e = e.join(ibis.memtable(code_map), "tp_code")
+        mismatch = e.channel.notnull() & e.expected.notnull() & (e.channel != e.expected)
+        channels = (
+            e.filter(mismatch).group_by(["k", "channel"]).aggregate(visits=lambda t: t.count())
+        ).to_pandas()
+        e = e.select("jid", "t_us", "seq", "k", "lab", "max_wait_us", mismatch=mismatch)
         w = ibis.window(group_by=e.jid, order_by=[e.t_us, e.seq])
-        label = ibis.coalesce(e.step, e.touchpoint)
-        walk = keep(
-            e.mutate(
-                pos=ibis.row_number().over(w),
-                wait_us=e.t_us.lead().over(w) - e.t_us,
-                label=label,
-                nxt=label.lead().over(w),
-            )
+        w1 = e.mutate(
+            pos=ibis.row_number().over(w),
+            wait_us=e.t_us.lead().over(w) - e.t_us,
+            nxt=e.lab.lead().over(w),
         )
         # the last designed step seen so far (itself included), encoded as pos * 1024 + k
-        upto = ibis.window(group_by=walk.jid, order_by=walk.pos, rows=(None, 0))
-        last_k = ibis.cases((walk.k.notnull(), walk.pos * 1024 + walk.k), else_=None)
-        walk = keep(walk.mutate(anchor=last_k.max().over(upto)))
+        upto = ibis.window(group_by=w1.jid, order_by=w1.pos, rows=(None, 0))
+        last_k = ibis.cases((w1.k.notnull(), w1.pos * 1024 + w1.k), else_=None)
+        walk = keep(w1.mutate(anchor=last_k.max().over(upto)).drop("t_us", "seq"))
         jj = walk.group_by("jid").aggregate(
-            journey=walk.journey.arbitrary(),
             events=walk.count(),
             extra_events=walk.k.isnull().sum(),
             proj=walk.k.collect(where=walk.k.notnull(), order_by=walk.pos),
@@ -398,7 +412,10 @@ def _facts(events: ir.Table, target: TargetJourney) -> Facts:
         jj = keep(jj.mutate(pv=ibis.dense_rank().over(order_by=jj.proj)))
         pv = jj.group_by("pv").aggregate(proj=jj.proj.arbitrary(), journeys=jj.count())
         pv = pv.to_pandas().sort_values("pv")
-        journeys = jj.select("jid", "journey", "pv", "events", "extra_events", "last_k")
+        ids = events.group_by("jid").aggregate(journey=events.journey.arbitrary())
+        journeys = jj.join(ids, "jid").select(
+            "jid", "journey", "pv", "events", "extra_events", "last_k"
+        )
         journeys = journeys.to_pandas()
         journeys["last_k"] = journeys["last_k"].fillna(-1).astype("int64")
         tw = walk.filter(walk.k.notnull())
@@ -408,39 +425,38 @@ def _facts(events: ir.Table, target: TargetJourney) -> Facts:
             .aggregate(median_wait_s=(tw.wait_us.cast("float64") / 1e6).median())
             .to_pandas()
         )
-        mismatch = tw.channel.notnull() & tw.expected.notnull() & (tw.channel != tw.expected)
         over = tw.max_wait_us.notnull() & tw.wait_us.notnull() & (tw.wait_us > tw.max_wait_us)
         excess = ibis.cases((over, (tw.wait_us - tw.max_wait_us).cast("float64") / 1e6))
-        fl = tw.mutate(mismatch=mismatch, over=over, excess_s=excess)
+        fl = tw.mutate(over=over, excess_s=excess)
         flags = (
             fl.group_by(["jid", "k"])
             .aggregate(mismatch=fl.mismatch.any(), over=fl.over.any(), excess_s=fl.excess_s.max())
             .filter(lambda t: t.mismatch | t.over)
             .to_pandas()
         )
-        channels = (
-            fl.filter(fl.mismatch).group_by(["k", "channel"]).aggregate(visits=lambda t: t.count())
-        ).to_pandas()
         moves = walk.filter(walk.nxt.notnull())
-        transitions = moves.group_by(["label", "nxt"]).aggregate(
-            count=moves.count(), journeys=moves.jid.nunique()
+        tr = (
+            moves.group_by(["lab", "nxt"])
+            .aggregate(count=moves.count(), journeys=moves.jid.nunique())
+            .to_pandas()
         )
         firsts = walk.filter(walk.pos == 0)
-        starts = firsts.group_by("label").aggregate(count=firsts.count(), journeys=firsts.count())
+        st = firsts.group_by("lab").aggregate(count=firsts.count()).to_pandas()
         lasts = walk.filter(walk.nxt.isnull())
-        ends = lasts.group_by("label").aggregate(count=lasts.count(), journeys=lasts.count())
-        tr = transitions.to_pandas().rename(columns={"label": "source", "nxt": "target"})
-        st = starts.to_pandas().rename(columns={"label": "target"}).assign(source=START)
-        en = ends.to_pandas().rename(columns={"label": "source"}).assign(target=END)
+        en = lasts.group_by("lab").aggregate(count=lasts.count()).to_pandas()
         outside = walk.filter(walk.k.isnull())
         extras = (
-            outside.group_by(["jid", "touchpoint"])
+            outside.group_by(["jid", "lab"])
             .aggregate(anchor=outside.anchor.argmin(outside.pos), visits=outside.count())
             .to_pandas()
         )
     finally:
         for name in temps:
             backend.drop_table(name, force=True)
+    tr = tr.assign(source=tr["lab"].map(labels), target=tr["nxt"].map(labels))
+    st = st.assign(source=START, target=st["lab"].map(labels), journeys=st["count"])
+    en = en.assign(source=en["lab"].map(labels), target=END, journeys=en["count"])
+    extras["touchpoint"] = extras.pop("lab").map(labels)
     extras["anchor"] = (extras["anchor"].fillna(-1).astype("int64") % 1024).where(
         extras["anchor"].notna(), -1
     )
@@ -459,7 +475,7 @@ def _facts(events: ir.Table, target: TargetJourney) -> Facts:
         channels=channels,
         transitions=pd.concat([st, tr, en], ignore_index=True)[
             ["source", "target", "count", "journeys"]
-        ],
+        ].astype({"count": "int64", "journeys": "int64"}),
         extras=extras,
     )
 

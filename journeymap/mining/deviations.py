@@ -106,6 +106,8 @@ def name_frictions(
         if not row.optional and row.skipped_rate >= min_rate:
             skipped = should & ~passed
             eff = effect(j, skipped, passed)
+            if name in target.goal:  # skipping the goal is not converting: no effect to show
+                eff = replace(eff, conversion_affected=math.nan, lost_conversions=0.0)
             found.append(
                 _friction(
                     "deviation",
