@@ -83,12 +83,22 @@ def mine(
     ] = None,
     dedupe: Annotated[bool, typer.Option(help="Leave out exact duplicate rows (counted).")] = False,
     top: Annotated[int, typer.Option(help="Rows shown per table in the summary.")] = 10,
+    target: Annotated[
+        Path | None,
+        typer.Option(
+            help="Target journey YAML: compare the real journeys with the design and write "
+            "comparison_*.csv and comparison.json (its goal is used when --goal is omitted)."
+        ),
+    ] = None,
 ) -> None:
     """Mine the real journey of LOG and write steps.csv, transitions.csv, variants.csv,
     journeys.parquet and quality.json into --out."""
     import journeymap as jm
 
     with _fail_cleanly(), _progress() as report:
+        designed = jm.TargetJourney.from_yaml(target) if target is not None else None
+        if not goal and designed is not None:
+            goal = list(designed.goal)
         elog = jm.read_log(
             log,
             case=case,
@@ -106,10 +116,118 @@ def mine(
         jmap = jm.mine(
             elog, goal=goal or None, horizon=horizon, progress=lambda m, f: report("Mining", m, f)
         )
+        comparison = None
+        if designed is not None:
+            with _warnings_to_stderr():
+                comparison = jmap.compare(designed, progress=lambda m, f: report("Comparing", m, f))
     with _fail_cleanly():
         files = write_outputs(jmap, out)
+        if comparison is not None:
+            files += write_comparison(comparison, out)
     _print_summary(jmap, top=top)
+    if comparison is not None:
+        for line in comparison.summary(top=min(top, 5)):
+            console.print(line, markup=False, highlight=False)
     console.print(f"[bold]Wrote[/] {', '.join(f.name for f in files)} to {out}/")
+
+
+target_app = typer.Typer(
+    help="Target journeys: the journey as designed, written in YAML (see docs/target.md).",
+    no_args_is_help=True,
+)
+app.add_typer(target_app, name="target")
+
+
+@target_app.command("suggest")
+def target_suggest(
+    log: LogArg,
+    goal: GoalOpt = None,
+    name: Annotated[str | None, typer.Option(help="Name of the journey.")] = None,
+    stages: Annotated[
+        int | None, typer.Option(help="Number of stages (default: one per three steps, max 5).")
+    ] = None,
+    case: CaseOpt = None,
+    touchpoint: TouchpointOpt = None,
+    timestamp: TimestampOpt = None,
+    channel: ChannelOpt = None,
+    journey: JourneyOpt = None,
+    gap: GapOpt = None,
+) -> None:
+    """Print a starting target journey (YAML) from LOG's most common converting path.
+
+    Example: journeymap target suggest shop.csv --goal 'Order confirmed' > shop.target.yaml
+    """
+    import journeymap as jm
+
+    with _fail_cleanly(), _progress() as report:
+        elog = jm.read_log(
+            log,
+            case=case,
+            touchpoint=touchpoint,
+            timestamp=timestamp,
+            channel=channel,
+            journey=journey,
+            gap=gap,
+            progress=lambda m, f: report("Reading", m, f),
+        )
+        jmap = jm.mine(elog, goal=goal or None, progress=lambda m, f: report("Mining", m, f))
+        suggested = jm.TargetJourney.suggest(jmap, name=name, stages=stages)
+    sys.stdout.write(f"# {suggested.description}\n")
+    sys.stdout.write(suggested.to_yaml())
+
+
+@target_app.command("check")
+def target_check(
+    target: Annotated[Path, typer.Argument(help="Target journey YAML file.")],
+) -> None:
+    """Check a target journey file; print its stages, or the line and key of the first mistake."""
+    import journeymap as jm
+
+    with _fail_cleanly():
+        designed = jm.TargetJourney.from_yaml(target)
+    console.print(f"{target}: {designed!r}", markup=False, highlight=False)
+    for stage in designed.stages:
+        steps = ", ".join(s.touchpoint + (" (optional)" if s.optional else "") for s in stage.steps)
+        console.print(f"  {stage.name}: {steps}", markup=False, highlight=False)
+
+
+def write_comparison(comparison: Any, out: Path) -> list[Path]:
+    """Write the comparison tables and its headline figures into ``out``; return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    variants = comparison.variants.copy()
+    variants["path"] = variants["path"].map(" → ".join)
+    frictions = comparison.frictions_frame()
+    frictions["steps"] = frictions["steps"].map(" → ".join)
+    files = {
+        "comparison_steps.csv": lambda p: comparison.steps.to_csv(p, index=False),
+        "comparison_extra.csv": lambda p: comparison.extra.to_csv(p, index=False),
+        "comparison_edges.csv": lambda p: comparison.edges.to_csv(p, index=False),
+        "comparison_variants.csv": lambda p: variants.to_csv(p, index=False),
+        "comparison_frictions.csv": lambda p: frictions.to_csv(p, index=False),
+        "comparison_journeys.parquet": lambda p: comparison.journeys.to_parquet(p, index=False),
+        "comparison.json": lambda p: p.write_text(
+            json.dumps(comparison.as_dict(), indent=2, default=str)
+        ),
+    }
+    paths = []
+    for file_name, write in files.items():
+        path = out / file_name
+        write(path)
+        paths.append(path)
+    return paths
+
+
+@contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    """Show the library's warnings as one plain line each on stderr."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        if w.category.__module__.startswith("journeymap"):
+            err_console.print(f"warning: {w.message}", markup=False, highlight=False)
 
 
 @app.command()

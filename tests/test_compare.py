@@ -315,3 +315,45 @@ def test_a_map_without_goal_converts_on_the_target_goal(target: jm.TargetJourney
     c = jmap.compare(target, method="dfg")
     assert step(c, "B").conversion_followed == 0.5
     assert any("the map has no goal" in n for n in c.notes)
+
+
+def test_cli_mine_with_target_and_target_suggest(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    log = tmp_path / "tiny.csv"
+    tiny_frame().to_csv(log, index=False)
+    target = tmp_path / "tiny.target.yaml"
+    target.write_text(TARGET.replace("- D", "- {touchpoint: D}\n      - {touchpoint: E}"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "journeymap", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    out = tmp_path / "out"
+    done = run("mine", str(log), "--target", str(target), "--out", str(out), "--horizon", "1m")
+    assert done.returncode == 0, done.stderr
+    assert "warning: 1 required step(s) of tiny.target.yaml never occur in the log: 'E'" in (
+        done.stderr
+    )
+    assert "Target 'Tiny': fitness" in done.stdout and "[slow_transition]" in done.stdout
+    summary = json.loads((out / "comparison.json").read_text())
+    assert summary["goal"] == ["D"] and summary["covered_share"] == 1.0
+    steps = pd.read_csv(out / "comparison_steps.csv")
+    assert steps.set_index("step").loc["C", "skipped_rate"] == pytest.approx(1 / 7)
+    for name in ("extra", "edges", "variants", "frictions"):
+        assert (out / f"comparison_{name}.csv").exists()
+    assert len(pd.read_parquet(out / "comparison_journeys.parquet")) == 10
+
+    suggested = run("target", "suggest", str(log), "--goal", "D", "--name", "From data")
+    assert suggested.returncode == 0, suggested.stderr
+    t = jm.TargetJourney.from_yaml(suggested.stdout)  # stdout holds nothing but the YAML
+    assert t.name == "From data" and t.touchpoints == ("A", "C", "D")
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TARGET.replace("max_wait: 1h", "max_wait: soon"))
+    checked = run("target", "check", str(bad))
+    assert checked.returncode == 2
+    assert "bad.yaml, line 10, key 'max_wait'" in checked.stderr
+    assert run("target", "check", str(target)).returncode == 0
