@@ -1,8 +1,13 @@
 """Deviations from the target journey as :class:`Friction` findings, in CX words.
 
-Kinds: ``deviation`` (a required step skipped, a step out of the designed order, a step on
+Kinds: ``deviation`` (a required step skipped, two steps out of the designed order, a step on
 another channel than designed), ``slow_transition`` (waits over the designed ``max_wait``) and
 ``unnecessary_step`` (a touchpoint outside the design that does not raise conversion).
+
+An out-of-order finding names a pair of steps designed as ``a`` then ``b`` (the pairs that the
+per-step ``out_of_order_rate`` found broken) and its rate is the share of journeys reaching
+``a`` or ``b`` that reach ``b`` first — before ``a``, or without ``a`` at all (a customer who
+sees ``b`` first and leaves still met the steps in the wrong order).
 
 Each finding compares the journeys it hits (*affected*) with comparable journeys it spares
 (*reference*) and costs the difference on the one severity scale
@@ -97,6 +102,7 @@ def name_frictions(
     """
     pv = j["pv"].to_numpy()
     found: list[Friction] = []
+    pairs: dict[tuple[int, int], str] = {}
     names = target.touchpoints
     for k, row in enumerate(steps.itertuples(index=False)):
         name, stage = row.step, row.stage
@@ -124,31 +130,10 @@ def name_frictions(
                     {"deviation": "skipped", "skipped_rate": row.skipped_rate},
                 )
             )
-        if row.out_of_order_rate >= min_rate:
-            ooo = flags.out_of_order[pv, k]
-            relation, other = flags.relations[k].most_common(1)[0][0]
-            eff = effect(j, ooo, passed & ~ooo)
-            found.append(
-                _friction(
-                    "deviation",
-                    (name, names[other]),
-                    ooo,
-                    eff,
-                    total,
-                    stage,
-                    f"{_p(row.out_of_order_rate)} of customers who reach {name!r} do it out of "
-                    f"the designed order, most often {relation} {names[other]!r}."
-                    f"{_effect_text(eff, 'do it out of order', 'keep to the order')}",
-                    f"Check whether {name!r} can really come "
-                    f"{'after' if relation == 'before' else 'before'} {names[other]!r}; if "
-                    "customers prefer this order, design for it.",
-                    {
-                        "deviation": "out_of_order",
-                        "out_of_order_rate": row.out_of_order_rate,
-                        "relation": f"{relation} {names[other]}",
-                    },
-                )
-            )
+        for relation, other in flags.relations.get(k, {}):
+            # the pair as designed (a before b) that this step broke, counted once
+            a, b = (other, k) if relation == "before" else (k, other)
+            pairs.setdefault((a, b), stage)
         if row.channel and row.channel_mismatch_rate >= min_rate:
             actual = masks.top_channel(k)
             eff = effect(j, mismatch, passed & ~mismatch)
@@ -197,6 +182,34 @@ def name_frictions(
                     },
                 )
             )
+    for (a, b), stage in pairs.items():
+        either, b_first = masks.first_of_pair(a, b)
+        rate = float(b_first.sum() / either.sum()) if either.any() else 0.0
+        if rate < min_rate:
+            continue
+        eff = effect(j, b_first, either & ~b_first)
+        step_b = steps.iloc[b]
+        found.append(
+            _friction(
+                "deviation",
+                (names[b], names[a]),
+                b_first,
+                eff,
+                total,
+                stage,
+                f"{_p(rate)} of customers who reach {names[a]!r} or {names[b]!r} get to "
+                f"{names[b]!r} first, against the designed order."
+                f"{_effect_text(eff, 'do', 'keep to the order')}",
+                f"Check whether {names[b]!r} can really come after {names[a]!r}; if customers "
+                "prefer this order, design for it.",
+                {
+                    "deviation": "out_of_order",
+                    "pair_rate": rate,
+                    "out_of_order_rate": float(step_b.out_of_order_rate),
+                    "designed_order": f"{names[a]} → {names[b]}",
+                },
+            )
+        )
     for row in extra.itertuples(index=False):
         base = masks.base(row.after_step)
         has = masks.has_extra(row.touchpoint)

@@ -142,6 +142,17 @@ class Masks:
         repeated = self.flags.repeated[self.pv, k]
         return passed & (repeated | (self.j["last_k"].to_numpy() != k))
 
+    def first_of_pair(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Journeys that reach step ``a`` or ``b``; those among them that reach ``b`` first
+        (before any visit of ``a``, or without ``a``)."""
+        either = np.zeros(len(self.facts.paths), dtype=bool)
+        b_first = np.zeros(len(self.facts.paths), dtype=bool)
+        for i, path in enumerate(self.facts.paths):
+            first = next((k for k in path if k in (a, b)), None)
+            either[i] = first is not None
+            b_first[i] = first == b
+        return either[self.pv], b_first[self.pv]
+
     def top_channel(self, k: int) -> str:
         """The channel most visits of step ``k`` use when not the designed one."""
         rows = self.facts.channels[self.facts.channels["k"] == k]
