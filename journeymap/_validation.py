@@ -54,6 +54,18 @@ def parse_duration(value: str | float | int | None, *, name: str, func: str) -> 
     return seconds
 
 
+def format_duration(seconds: float) -> str:
+    """A duration in the largest unit that keeps it readable.
+
+    >>> format_duration(7200), format_duration(30 * 86400), format_duration(90)
+    ('2 h', '30 d', '1.5 min')
+    """
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
 def check_choice(value: object, choices: Iterable[object], *, name: str, func: str) -> None:
     """Raise :class:`ParameterError` unless ``value`` is one of ``choices``."""
     options = list(choices)

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from journeymap._validation import parse_duration
+from journeymap._validation import format_duration, parse_duration
 from journeymap.errors import EmptyLogError, TimestampError
 from journeymap.mining import engine
 from journeymap.mining.columns import guess_mapping
@@ -162,7 +162,11 @@ def read_log(
     counts = _reason_counts(con.con)
     read = sum(counts.values())
     if read == 0:
-        raise EmptyLogError("the log holds no events; expected at least one row", source=raw.label)
+        raise EmptyLogError(
+            "the log holds no events; expected at least one row under the header. Fix: check "
+            "the export's filters or date range",
+            source=raw.label,
+        )
     used = counts.pop(None, 0)
     if used == 0:
         worst = max(counts, key=lambda k: counts[k])
@@ -443,7 +447,7 @@ def _quality(
             "guessed columns: " + ", ".join(f"{role}={getattr(m, role)!r}" for role in m.guessed)
         )
     if gap_s is not None:
-        extra.append(f"journeys split after {gap_s / 86400:g} days of inactivity")
+        extra.append(f"journeys split after {format_duration(gap_s)} of inactivity")
     extra.append("equal timestamps within a journey keep the order of the source")
     return QualityReport(
         source=label,

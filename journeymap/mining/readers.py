@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from journeymap.errors import LogFormatError, MissingDependencyError
+from journeymap.errors import LogFormatError, MissingDependencyError, TimestampError
 
 __all__ = ["RawSource", "open_source"]
 
@@ -49,10 +49,7 @@ def open_source(
 ) -> RawSource:
     """Register ``source`` as view ``view`` with a ``__seq`` column (its row order)."""
     if _is_dataframe(source):
-        con.register("jm_df", source)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM jm_df")
-        con.unregister("jm_df")
-        return RawSource(view=view, label="DataFrame", kind="dataframe")
+        return _open_dataframe(con, source, view)
     if not isinstance(source, str | os.PathLike):
         raise LogFormatError(
             f"cannot read a {type(source).__name__}; pass a file path or a pandas DataFrame"
@@ -64,8 +61,12 @@ def open_source(
     if path.is_dir():
         raise LogFormatError("is a folder; pass a file (CSV, Parquet, JSONL or XES)", source=label)
     head = _read_head(path)
-    if not head:
-        raise LogFormatError("the file is empty; expected a header row and events", source=label)
+    if not head or not head.removeprefix(b"GZ").strip():
+        raise LogFormatError(
+            "the file is empty; expected a header row and events. Fix: check that the export "
+            "finished and that this is the right file",
+            source=label,
+        )
     kind = _detect_kind(path, head)
     if kind == "parquet":
         return _open_parquet(con, path, label, view)
@@ -74,6 +75,52 @@ def open_source(
     if kind == "jsonl":
         return _open_jsonl(con, path, label, view)
     return _open_csv(con, path, label, view, head=head, sep=sep, encoding=encoding)
+
+
+def _open_dataframe(con: duckdb.DuckDBPyConnection, frame: Any, view: str) -> RawSource:
+    if len(frame.columns) == 0:
+        raise LogFormatError(
+            "the DataFrame has no columns; expected at least a customer, a touchpoint and a "
+            "timestamp column. Fix: check how the DataFrame was built",
+            source="DataFrame",
+        )
+    try:
+        con.register("jm_df", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM jm_df")
+    except duckdb.Error as exc:
+        mixed = _mixed_zone_column(frame)
+        if mixed is not None:
+            raise TimestampError(
+                f"column {mixed!r} mixes datetimes with a time zone and without one; they "
+                "cannot be ordered together. Fix: make them all aware (or all naive) with "
+                "pandas.to_datetime(..., utc=True)",
+                source="DataFrame",
+            ) from None
+        raise LogFormatError(
+            f"cannot be loaded ({_first_line(exc)}). Fix: convert columns holding Python "
+            "objects to plain strings, numbers or datetimes (e.g. df[col].astype(str))",
+            source="DataFrame",
+        ) from None
+    finally:
+        con.unregister("jm_df")
+    return RawSource(view=view, label="DataFrame", kind="dataframe")
+
+
+def _mixed_zone_column(frame: Any) -> str | None:
+    """The first object column holding both time-zone-aware and naive datetimes, if any."""
+    import datetime as dt
+
+    for col in frame.columns:
+        if str(frame[col].dtype) != "object":
+            continue
+        zones = {
+            v.tzinfo is not None
+            for v in frame[col].dropna().head(10_000)
+            if isinstance(v, dt.datetime)
+        }
+        if len(zones) == 2:
+            return str(col)
+    return None
 
 
 def _is_dataframe(source: Any) -> bool:
@@ -148,19 +195,26 @@ def _open_xes(con: duckdb.DuckDBPyConnection, path: Path, label: str, view: str)
         import pm4py  # lazy: pm4py takes a second to import
     except ImportError as exc:  # pragma: no cover - pm4py is a core dependency
         raise MissingDependencyError("reading XES needs pm4py: pip install pm4py") from exc
+    import gc
     import warnings
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # iterparse: the same parser everywhere, whatever optional Rust importers are installed
+    failure = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            # iterparse: the same parser everywhere, whatever optional Rust importers exist
             frame = pm4py.read_xes(str(path), variant="iterparse", show_progress_bar=False)
-    except Exception as exc:  # pm4py raises many types for malformed XML
+        except Exception as exc:  # pm4py raises many types for malformed XML
+            failure = f"{type(exc).__name__}: {_first_line(exc)}"
+        if failure is not None:
+            # pm4py leaves the file open when parsing fails; its frames hold it until collected
+            gc.collect()
+    if failure is not None:
         raise LogFormatError(
-            f"is not a readable XES file ({type(exc).__name__}: {_first_line(exc)}); "
-            "check that it is complete XML following the XES standard",
+            f"is not a readable XES file ({failure}); check that it is complete XML "
+            "following the XES standard (IEEE 1849), e.g. re-export it from the source system",
             source=label,
-        ) from None
+        )
     if frame is None or len(frame.columns) == 0:
         raise LogFormatError("the XES file holds no events", source=label)
     con.register(f"{view}_df", frame)
@@ -202,20 +256,38 @@ def _open_csv(
     encoding: str | None,
 ) -> RawSource:
     body = head[2:] if head.startswith(b"GZ") else head
-    if b"\x00" in body[:8192]:
-        raise LogFormatError(
-            "is a binary file, not a text log; expected CSV, Parquet, JSON Lines or XES",
-            source=label,
-        )
     notes: list[str] = []
     if encoding is None:
         encoding = _detect_encoding(body)
         if encoding != "utf-8":
             notes.append(f"{label}: not UTF-8; read as {encoding}")
+    else:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise LogFormatError(
+                f"encoding {encoding!r} is unknown; use e.g. 'utf-8', 'latin-1', 'cp1252' or "
+                "'utf-16', or leave encoding= out to detect it",
+                source=label,
+            ) from None
+    if not encoding.startswith("utf-16") and b"\x00" in body[:8192]:
+        raise LogFormatError(
+            "is a binary file, not a text log; expected CSV, Parquet, JSON Lines or XES. "
+            "Fix: export the log as CSV (or Parquet) and read that",
+            source=label,
+        )
     text = body.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.strip()]
+    skip = 0
+    if lines and re.fullmatch(r"sep=(.)", lines[0].strip()):  # Excel's separator hint line
+        sep = sep or lines[0].strip()[-1]
+        lines, skip = lines[1:], 1
     if not lines:
-        raise LogFormatError("the file holds no text; expected a header row", source=label)
+        raise LogFormatError(
+            "the file holds no text; expected a header row and events. Fix: check that the "
+            "export finished",
+            source=label,
+        )
     detected = _detect_separator(lines[:50])
     if sep is None:
         sep = detected
@@ -234,38 +306,82 @@ def _open_csv(
         )
     if len(lines) < 2:
         raise LogFormatError(
-            "has a header but no events; expected at least one row under the header",
+            "has a header but no events; expected at least one row under the header. Fix: "
+            "check the export's filters or date range",
             source=label,
         )
-    duck_encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}.get(encoding)
-    if duck_encoding is None:
-        raise LogFormatError(
-            f"encoding {encoding!r} is not supported; use 'utf-8', 'latin-1' or 'utf-16'",
-            source=label,
-        )
+    native = {"utf-8": "utf-8", "iso8859-1": "latin-1", "latin-1": "latin-1", "utf-16": "utf-16"}
+    read_path = path
+    if encoding in native:
+        duck_encoding = native[encoding]
+    else:  # DuckDB reads three encodings; others are converted to UTF-8 first
+        read_path = _transcode(path, encoding, label)
+        duck_encoding = "utf-8"
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM read_csv({_lit(path)}, "
-            f"delim = {_lit(sep)}, header = true, all_varchar = true, encoding = "
-            f"{_lit(duck_encoding)}, quote = '\"', escape = '\"', strict_mode = false, "
-            f"null_padding = true, parallel = false)"
+            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT *, {_SEQ} FROM read_csv("
+            f"{_lit(read_path)}, delim = {_lit(sep)}, header = true, all_varchar = true, "
+            f"encoding = {_lit(duck_encoding)}, quote = '\"', escape = '\"', skip = {skip}, "
+            "strict_mode = false, null_padding = true, parallel = false)"
         )
     except duckdb.Error as exc:
+        hint = (
+            'a quote (") is probably left open in some row; fix the quoting or pass the right sep='
+            if "sniff" in str(exc).lower()
+            else "check the separator (sep=) and encoding (encoding=)"
+        )
         raise LogFormatError(
             f"cannot be read as CSV with separator {sep!r} and encoding {encoding!r} "
-            f"({_first_line(exc)}); check the separator (sep=) and encoding (encoding=)",
+            f"({_first_line(exc)}); {hint}",
             source=label,
         ) from None
+    finally:
+        if read_path != path:
+            read_path.unlink(missing_ok=True)
     return RawSource(view=view, label=label, kind="csv", notes=tuple(notes))
 
 
+def _transcode(path: Path, encoding: str, label: str) -> Path:
+    """Copy a text file in ``encoding`` to a temporary UTF-8 file, streaming."""
+    import tempfile
+
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gzipped else open
+    fd, name = tempfile.mkstemp(prefix="journeymap-", suffix=".csv")
+    out = Path(name)
+    try:
+        with (
+            opener(path, "rt", encoding=encoding, errors="strict", newline="") as src,  # type: ignore[operator]
+            os.fdopen(fd, "w", encoding="utf-8", newline="") as dst,
+        ):
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+    except (UnicodeDecodeError, UnicodeError) as exc:
+        out.unlink(missing_ok=True)
+        raise LogFormatError(
+            f"is not valid {encoding} text ({exc.reason} at byte {exc.start}); pass the "
+            "file's encoding with encoding=",
+            source=label,
+        ) from None
+    return out
+
+
 def _detect_encoding(body: bytes) -> str:
+    """UTF-16 by its byte-order mark, UTF-8 when it decodes, else cp1252 when it uses the
+    bytes 0x80–0x9F (curly quotes, €, dashes from Windows tools), else latin-1."""
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(body, final=False)
     except UnicodeDecodeError:
+        if any(0x80 <= b <= 0x9F for b in body):
+            try:
+                body.decode("cp1252")
+                return "cp1252"
+            except UnicodeDecodeError:
+                pass
         return "latin-1"
     return "utf-8"
 

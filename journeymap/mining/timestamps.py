@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from journeymap.errors import TimestampError
+from journeymap.errors import ParameterError, TimestampError
 
 __all__ = ["TimestampPlan", "plan_timestamp"]
 
@@ -87,14 +87,15 @@ def plan_timestamp(
 
 
 def _epoch_plan(con: duckdb.DuckDBPyConnection, view: str, col: str) -> TimestampPlan:
-    biggest = con.execute(f"SELECT max(abs({col}::DOUBLE)) FROM {view}").fetchall()[0][0] or 0
+    number = f"TRY_CAST({col} AS DOUBLE)"
+    biggest = con.execute(f"SELECT max(abs({number})) FROM {view}").fetchall()[0][0] or 0
     if biggest > 1e14:
         unit, div = "microseconds", 1e6
     elif biggest > 1e11:
         unit, div = "milliseconds", 1e3
     else:
         unit, div = "seconds", 1.0
-    expr = f"timezone('UTC', to_timestamp({col}::DOUBLE / {div}))::TIMESTAMP"
+    expr = f"timezone('UTC', to_timestamp({number} / {div}))::TIMESTAMP"
     return TimestampPlan(expr, f"{unit} since 1970-01-01 UTC", "UTC (epoch numbers)")
 
 
@@ -109,11 +110,25 @@ def _text_plan(
 ) -> TimestampPlan:
     text = f"trim({col}::VARCHAR)"
     if timestamp_format:
+        try:
+            con.execute(f"SELECT try_strptime('2025-01-01', '{_esc(timestamp_format)}')").fetchall()
+        except duckdb.Error as exc:
+            raise ParameterError(
+                f"The 'timestamp_format' parameter of read_log must be a strptime format such "
+                f"as '%d-%m-%Y %H:%M'. Got {timestamp_format!r} instead "
+                f"({str(exc).splitlines()[0][:120]})."
+            ) from None
         return TimestampPlan(
             f"try_strptime({text}, '{_esc(timestamp_format)}')",
             f"format {timestamp_format!r} (given)",
             "as given (no zone)",
         )
+    numbers, texts = con.execute(
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({text}, '-?\\d{{9,17}}(\\.\\d+)?')), "
+        f"count(*) FROM {view} WHERE {col} IS NOT NULL AND {text} <> ''"
+    ).fetchall()[0]
+    if texts and numbers == texts:  # epoch numbers written as text (CSV, JSON strings)
+        return _epoch_plan(con, view, text)
     with_offset, without = con.execute(
         f"SELECT count(*) FILTER (WHERE regexp_matches({text}, '{_OFFSET}')), "
         f"count(*) FILTER (WHERE NOT regexp_matches({text}, '{_OFFSET}')) "
