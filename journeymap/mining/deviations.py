@@ -7,7 +7,9 @@ another channel than designed), ``slow_transition`` (waits over the designed ``m
 An out-of-order finding names a pair of steps designed as ``a`` then ``b`` (the pairs that the
 per-step ``out_of_order_rate`` found broken) and its rate is the share of journeys reaching
 ``a`` or ``b`` that reach ``b`` first — before ``a``, or without ``a`` at all (a customer who
-sees ``b`` first and leaves still met the steps in the wrong order).
+sees ``b`` first and leaves still met the steps in the wrong order). A pair is reported only
+when at least half of the journeys that reach ``b`` first do ``a`` afterwards: otherwise the
+finding is about a missing step, which the skip finding already names.
 
 Each finding compares the journeys it hits (*affected*) with comparable journeys it spares
 (*reference*) and costs the difference on the one severity scale
@@ -183,9 +185,11 @@ def name_frictions(
                 )
             )
     for (a, b), stage in pairs.items():
-        either, b_first = masks.first_of_pair(a, b)
+        either, b_first, both = masks.first_of_pair(a, b)
         rate = float(b_first.sum() / either.sum()) if either.any() else 0.0
-        if rate < min_rate:
+        # about order, not about a missing step (the skip finding says that): most of those
+        # who get to b first must do a afterwards
+        if rate < min_rate or both.sum() < 0.5 * b_first.sum():
             continue
         eff = effect(j, b_first, either & ~b_first)
         step_b = steps.iloc[b]
@@ -207,6 +211,7 @@ def name_frictions(
                     "pair_rate": rate,
                     "out_of_order_rate": float(step_b.out_of_order_rate),
                     "designed_order": f"{names[a]} → {names[b]}",
+                    "then_both": int(both.sum()),
                 },
             )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -142,16 +143,25 @@ class Masks:
         repeated = self.flags.repeated[self.pv, k]
         return passed & (repeated | (self.j["last_k"].to_numpy() != k))
 
-    def first_of_pair(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+    def first_of_pair(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Journeys that reach step ``a`` or ``b``; those among them that reach ``b`` first
-        (before any visit of ``a``, or without ``a``)."""
-        either = np.zeros(len(self.facts.paths), dtype=bool)
-        b_first = np.zeros(len(self.facts.paths), dtype=bool)
+        (before any visit of ``a``, or without ``a``); and those that reach ``b`` first and
+        ``a`` afterwards."""
+        first = self.first_positions
+        fa, fb = first[:, a], first[:, b]
+        either = (fa >= 0) | (fb >= 0)
+        b_first = (fb >= 0) & ((fa < 0) | (fb < fa))
+        both = b_first & (fa >= 0)
+        return either[self.pv], b_first[self.pv], both[self.pv]
+
+    @cached_property
+    def first_positions(self) -> np.ndarray:
+        """Per variant and designed step: the position of its first visit (-1: none)."""
+        first = np.full((len(self.facts.paths), len(self.target.steps)), -1, dtype="int64")
         for i, path in enumerate(self.facts.paths):
-            first = next((k for k in path if k in (a, b)), None)
-            either[i] = first is not None
-            b_first[i] = first == b
-        return either[self.pv], b_first[self.pv]
+            for pos, k in reversed(list(enumerate(path))):
+                first[i, k] = pos
+        return first
 
     def top_channel(self, k: int) -> str:
         """The channel most visits of step ``k`` use when not the designed one."""
