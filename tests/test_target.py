@@ -182,7 +182,12 @@ def test_suggest_starts_from_the_most_common_converting_path() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["journeymap.model.target", "journeymap.model.comparison", "journeymap.mining.suggest"],
+    [
+        "journeymap.model.target",
+        "journeymap.model.comparison",
+        "journeymap.mining.suggest",
+        "journeymap.mining.conformance",
+    ],
 )
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
