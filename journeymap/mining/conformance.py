@@ -563,6 +563,8 @@ def out_of_order(first: Sequence[int]) -> dict[int, tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Fitness:
+    """What the alignments found: overall fitness, coverage, and each aligned variant."""
+
     fitness: float = math.nan
     covered_share: float = 0.0
     aligned: int = 0
