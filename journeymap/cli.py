@@ -172,7 +172,6 @@ def target_suggest(
         )
         jmap = jm.mine(elog, goal=goal or None, progress=lambda m, f: report("Mining", m, f))
         suggested = jm.TargetJourney.suggest(jmap, name=name, stages=stages)
-    sys.stdout.write(f"# {suggested.description}\n")
     sys.stdout.write(suggested.to_yaml())
 
 
