@@ -19,6 +19,11 @@ import journeymap as jm
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+SAMPLE = ROOT / "sample_logs" / "online_shop.csv"
+SAMPLE_TARGET = ROOT / "sample_logs" / "online_shop.target.yaml"
+needs_samples = pytest.mark.skipif(
+    not SAMPLE.exists(), reason="sample_logs/ not generated (journeymap samples)"
+)
 PAGES = ("data", "journey_map", "frictions", "target", "variants", "segments", "export")
 
 
@@ -110,19 +115,21 @@ def test_goal_set_and_figures_agree_with_the_package(shop_csv: Path) -> None:
     go(at, "journey_map")
     expected = jm.mine(jm.read_log(shop_csv), goal="Order confirmed")
     # the steps table is the package's table, to the last digit
-    pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), expected.steps)
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == list(expected.steps)]
+    assert tables, "no steps table"
+    pd.testing.assert_frame_equal(tables[0].reset_index(drop=True), expected.steps)
     dot = graph_source(at)
     for step in expected.steps["step"]:
         assert step in dot
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_an_uploaded_log(shop_csv: Path, page: str) -> None:
+def test_every_page_runs_on_an_uploaded_log(shop_csv: Path) -> None:
     at = upload(new_app(), shop_csv)
     at.multiselect(key="goal").set_value(["Order confirmed"]).run()
-    go(at, page)
-    assert not at.error, texts(at.error)
-    assert at.title and at.title[0].value
+    for page in PAGES:
+        go(at, page)
+        assert not at.error, (page, texts(at.error))
+        assert at.title and at.title[0].value, page
 
 
 def test_bad_file_gets_the_package_message(tmp_path: Path) -> None:
@@ -228,3 +235,133 @@ def test_cli_app_starts_streamlit_on_the_installed_entry(monkeypatch: pytest.Mon
     assert "--server.port=8599" in command and "--server.headless=true" in command
     assert "--browser.gatherUsageStats=false" in command
     assert ENTRY.exists()
+
+
+# ---------------------------------------------------------------- the bundled sample
+
+
+@pytest.fixture(scope="module")
+def sample_map() -> jm.JourneyMap:
+    return jm.mine(jm.read_log(SAMPLE), goal="Order confirmed")
+
+
+@needs_samples
+def test_opens_on_the_sample_journey_map(sample_map: jm.JourneyMap) -> None:
+    at = new_app()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Journey map"
+    assert "online_shop.csv" in " ".join(texts(at.sidebar.caption))
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == list(sample_map.steps)]
+    pd.testing.assert_frame_equal(tables[0].reset_index(drop=True), sample_map.steps)
+    dot = graph_source(at)
+    for step in sample_map.steps["step"].head(8):
+        assert step in dot
+    # picking a step shows its figures, from the package
+    at.selectbox(key="step").set_value("Checkout: delivery").run()
+    row = sample_map.steps.set_index("step").loc["Checkout: delivery"]
+    assert metric(at, "Journeys") == f"{row['journeys']:,}"
+    assert metric(at, "Exit rate") == f"{row['exit_rate']:.1%}"
+    at.segmented_control(key="color_by").set_value("dropoff").run()
+    at.slider(key="coverage").set_value(50).run()
+    assert not at.exception and graph_source(at) != dot
+
+
+@needs_samples
+def test_another_sample_chosen() -> None:
+    from journeymap.samples import SAMPLES
+
+    at = go(new_app(), "data")
+    at.selectbox(key="sample").set_value("telecom_support").run()
+    assert not at.exception and not at.error, texts(at.error)
+    log = jm.read_log(ROOT / "sample_logs" / "telecom_support.csv")
+    assert metric(at, "Journeys") == f"{log.quality.journeys:,}"
+    goal = SAMPLES["telecom_support"].goal
+    assert at.multiselect(key="goal").value == ([goal] if isinstance(goal, str) else list(goal))
+    assert at.session_state["target"] is not None  # the sample's design came with it
+
+
+@needs_samples
+def test_target_compared_edited_and_downloaded(sample_map: jm.JourneyMap) -> None:
+    from journeymap.model.target import TargetJourney
+
+    at = go(new_app(), "target")
+    assert not at.error, texts(at.error)
+    expected = sample_map.compare(TargetJourney.from_yaml(SAMPLE_TARGET))
+    assert metric(at, "Fitness") == f"{expected.fitness:.0%}"
+    assert metric(at, "Deviations found") == f"{len(expected.frictions):,}"
+    assert at.get("image"), "the journey-map canvas is drawn"
+    assert len(at.get("graphviz_chart")) == 1, "the overlay is drawn"
+
+    version = at.session_state["target_version"]
+    rows = at.session_state["target_rows"]
+    product = int(rows.index[rows["touchpoint"] == "Product page"][0])
+    reviews = int(rows.index[rows["touchpoint"] == "Product reviews"][0])
+    at.session_state[f"target_editor_{version}"] = {
+        "edited_rows": {product: {"optional": True}},
+        "added_rows": [{"stage": "Deliver", "touchpoint": "Chat: where is my order"}],
+        "deleted_rows": [reviews],
+    }
+    at.run()
+    assert not at.exception and not at.error, texts(at.error)
+    edited: TargetJourney = at.session_state["target"]
+    assert edited.step("Product page").optional
+    assert "Product reviews" not in edited.touchpoints
+    assert edited.touchpoints[-1] == "Chat: where is my order"
+    assert edited.stage_of("Chat: where is my order") == "Deliver"
+    # every page now compares with the edited design
+    assert metric(at, "Not designed") == f"{len(sample_map.compare(edited).extra):,}"
+
+    # reorder: move the first step down
+    first = edited.touchpoints[0]
+    at.selectbox(key="target_move_row").set_value(0).run()
+    at.button(key="target_down").click().run()
+    assert at.session_state["target"].touchpoints[1] == first
+    # what is downloaded is the package's YAML of the design
+    assert TargetJourney.from_yaml(at.session_state["target"].to_yaml()).touchpoints == (
+        at.session_state["target"].touchpoints
+    )
+
+
+@needs_samples
+def test_target_edit_error_is_the_packages_message() -> None:
+    at = go(new_app(), "target")
+    version = at.session_state["target_version"]
+    at.session_state[f"target_editor_{version}"] = {
+        "edited_rows": {},
+        "added_rows": [{"stage": "Deliver", "touchpoint": "Cart"}],  # designed already
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert any("duplicate touchpoint 'Cart'" in e for e in texts(at.error)), texts(at.error)
+
+
+@needs_samples
+def test_bad_target_yaml_upload(tmp_path: Path) -> None:
+    at = go(new_app(), "target")
+    at.file_uploader(key="target_upload").set_value(
+        ("design.yaml", b"name: X\nstages:\n  - name: S\n    stepz: [A]\n", "text/yaml")
+    ).run()
+    assert not at.exception
+    message = " ".join(texts(at.error))
+    assert "design.yaml" in message and "stepz" in message
+
+
+@needs_samples
+def test_frictions_filtered_by_kind(sample_map: jm.JourneyMap) -> None:
+    at = go(new_app(), "frictions")
+    assert not at.error, texts(at.error)
+    kinds = at.multiselect(key="fr_kinds").options
+    assert kinds
+    at.multiselect(key="fr_kinds").set_value([kinds[0]]).run()
+    shown = metric(at, "Shown")
+    assert shown.split(" of ")[0] != shown.split(" of ")[1]
+
+
+@needs_samples
+def test_export_offers_every_file() -> None:
+    at = go(new_app(), "export")
+    assert not at.error, texts(at.error)
+    labels = " ".join(b.proto.label for b in at.get("download_button"))
+    for word in ("Slide deck", "Report", "Journey map (PNG)", "Process map (SVG)", "Steps"):
+        assert word in labels, labels

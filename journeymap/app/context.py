@@ -52,10 +52,20 @@ class Context:
         assert self.source is not None
         return loaders.mine_map(self.source, self.read, filters, self.mine, progress)
 
-    def comparison(self, target: Any) -> Any:
-        """``jmap.compare(target)`` for the current map (cached)."""
+    def comparison(self, target: Any, *, warn: bool = False) -> Any:
+        """``jmap.compare(target)`` for the current map (cached), with a progress bar while it
+        runs; ``warn`` shows the package's warnings about the design and the log."""
         assert self.source is not None
-        return loaders.compare(self.source, self.read, self.filters, self.mine, target)
+        area = st.empty()
+        try:
+            compared = loaders.compare(
+                self.source, self.read, self.filters, self.mine, target, Progress(area, "Comparing")
+            )
+        finally:
+            area.empty()
+        for message in compared.warnings if warn else ():
+            st.warning(message, icon=":material/warning:")
+        return compared.comparison
 
 
 class Progress:

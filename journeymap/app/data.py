@@ -125,6 +125,7 @@ else:
                 {"reason": list(reasons), "events": list(reasons.values())},
                 hide_index=True,
                 column_config={"events": st.column_config.NumberColumn(format="localized")},
+                placeholder="–",
             )
         else:
             st.success("Every event read is used.", icon=":material/check_circle:")
@@ -145,4 +146,4 @@ else:
         st.markdown("\n".join(lines))
 
 with st.expander(f"First {len(ctx.info.preview)} rows of {ctx.source.name}"):
-    st.dataframe(ctx.info.preview, hide_index=True)
+    st.dataframe(ctx.info.preview, hide_index=True, placeholder="–")

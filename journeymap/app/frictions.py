@@ -15,11 +15,14 @@ st.title("Frictions")
 found = list(jmap.frictions)
 target = st.session_state.target
 if target is not None:
-    with ui.guard(), st.spinner("Comparing with the target journey…"):
-        comparison = ctx.comparison(target)
-    known = {(f.kind, f.steps) for f in found}
-    found += [f for f in comparison.frictions if (f.kind, f.steps) not in known]
-    found.sort(key=lambda f: (f.rank == 0, f.rank))
+    with ui.guard():
+        found = list(ctx.comparison(target).all_frictions(jmap))
+    st.caption(
+        f"Ranked by severity, with the deviations from the design “{target.name}” "
+        "(Target vs actual page)."
+    )
+else:
+    st.caption("Ranked by severity. Load a design on the Target vs actual page for deviations.")
 if not found:
     st.info(
         "No friction found in these journeys. Widen the filters, set a goal on the Data page "

@@ -241,7 +241,7 @@ def _map_slot(
 @st.cache_resource(max_entries=12, show_spinner=False)
 def _comparison_slot(
     digest: str, read: ReadSettings, filters: Filters, mine: MineSettings, target: str
-) -> _Slot[Any]:
+) -> _Slot[Compared]:
     return _Slot()
 
 
@@ -271,17 +271,124 @@ def mine_map(
     return _map_slot(source.digest, read, filters, mine).fill(make)
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A comparison and the package's warnings about the design and the log."""
+
+    comparison: Any
+    warnings: tuple[str, ...] = ()
+
+
 def compare(
     source: Source,
     read: ReadSettings,
     filters: Filters,
     mine: MineSettings,
     target: Any,
-) -> Any:
-    """``jmap.compare(target)``, once per map and target (keyed on the target's YAML)."""
-    jmap = mine_map(source, read, filters, mine)
+    progress: ProgressCallback | None = None,
+) -> Compared:
+    """``jmap.compare(target)``, once per map and design (keyed on the design's YAML)."""
+    import warnings
+
+    jmap = mine_map(source, read, filters, mine, progress)
+
+    def make() -> Compared:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", jm.errors.TargetWarning)
+            comparison = jmap.compare(target, progress=progress)
+        said = tuple(
+            dict.fromkeys(
+                str(w.message) for w in caught if issubclass(w.category, jm.errors.TargetWarning)
+            )
+        )
+        return Compared(comparison, said)
+
     slot = _comparison_slot(source.digest, read, filters, mine, target.to_yaml())
-    return slot.fill(lambda: jmap.compare(target))
+    return slot.fill(make)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _drawing_slot(key: tuple[Any, ...]) -> _Slot[bytes]:
+    return _Slot()
+
+
+def lazily(key: tuple[Any, ...], make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A no-argument callable giving ``make()``'s bytes, made once per key.
+
+    For ``st.download_button(data=...)``, which calls it only when the button is clicked.
+    The cache entry is looked up here, in the script's thread.
+    """
+    slot = _drawing_slot(key)
+    return lambda: slot.fill(make)
+
+
+def canvas(
+    source: Source,
+    read: ReadSettings,
+    filters: Filters,
+    mine: MineSettings,
+    target: Any,
+    *,
+    size: str = "16:9",
+    fmt: str = "png",
+) -> Callable[[], bytes]:
+    """The journey-map canvas (``render.journey_map``) as image bytes, once per map and design."""
+    from journeymap import render
+
+    jmap = mine_map(source, read, filters, mine)
+    comparison = compare(source, read, filters, mine, target).comparison if target else None
+    design = target.to_yaml() if target is not None else ""
+
+    def make() -> bytes:  # the figure is not registered with pyplot: nothing to close
+        figure = render.journey_map(jmap, target, comparison=comparison, size=size)
+        return render.figure_bytes(figure, fmt)
+
+    return lazily(("canvas", source.digest, read, filters, mine, design, size, fmt), make)
+
+
+def document(
+    kind: str,
+    source: Source,
+    read: ReadSettings,
+    filters: Filters,
+    mine: MineSettings,
+    target: Any,
+) -> Callable[[], bytes]:
+    """The workshop deck (``"deck"``, .pptx) or the report (``"report"``, .html) as bytes."""
+    from journeymap import render
+
+    jmap = mine_map(source, read, filters, mine)
+    comparison = compare(source, read, filters, mine, target).comparison if target else None
+    design = target.to_yaml() if target is not None else ""
+
+    def make() -> bytes:
+        if kind == "deck":
+            return render.deck_bytes(jmap, comparison, target=target)
+        return render.report_html(jmap, comparison, target=target).encode("utf-8")
+
+    return lazily((kind, source.digest, read, filters, mine, design), make)
+
+
+def process_map(
+    source: Source,
+    read: ReadSettings,
+    filters: Filters,
+    mine: MineSettings,
+    *,
+    fmt: str,
+    options: tuple[tuple[str, Any], ...],
+) -> Callable[[], bytes]:
+    """The process map as SVG or PNG bytes (``render.process_map_svg`` / ``_png``)."""
+    from journeymap import render
+
+    jmap = mine_map(source, read, filters, mine)
+
+    def make() -> bytes:
+        if fmt == "svg":
+            return render.process_map_svg(jmap, **dict(options)).encode("utf-8")
+        return render.process_map_png(jmap, **dict(options))
+
+    return lazily(("process_map", source.digest, read, filters, mine, fmt, options), make)
 
 
 # ---------------------------------------------------------------- small queries

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journeymap.app import context, nav, sidebar, state
+from journeymap.app import context, nav, sidebar, state, theme
 
 
 def run() -> None:
     """Draw the app once (Streamlit reruns this on every interaction)."""
     st.set_page_config(
         page_title="journeymap",
-        page_icon=":material/route:",
+        page_icon=theme.icon(),
         layout="wide",
         initial_sidebar_state="expanded",
     )

@@ -11,6 +11,8 @@ from journeymap import render
 from journeymap.app import context, loaders, ui
 from journeymap.errors import JourneymapError
 
+COMPARED = ["journeys", "reach", "exit_rate", "effort_score", "dropoff_score", "median_dwell_s"]
+
 ctx = context.current()
 ctx.require()
 log, jmap = ctx.log, ctx.jmap
@@ -66,41 +68,58 @@ with st.spinner("Mining both segments…"):
 
 tabs = st.tabs(["Figures", "Maps", "Frictions", "Paths"])
 grid = [tab.columns(2, gap="large") for tab in tabs]
+names = {}
 for side, key in enumerate(("seg_a", "seg_b")):
     value = st.session_state[key]
+    names[key] = f"{'AB'[side]}: {value}"
     seg_map, error = maps[key]
-    heading = f"#### {'AB'[side]}: {column} = {value}"
     for cells in grid:
-        cells[side].markdown(heading)
+        cells[side].markdown(f"#### {'AB'[side]}: {column} = {value}")
     if seg_map is None:
         grid[0][side].error(error)
         continue
     with grid[0][side]:
-        q = seg_map.quality
         outcomes = seg_map.outcome_counts()
+        st.caption(ui.summary(seg_map))
         m = st.columns(3)
-        m[0].metric("Journeys", ui.count(q.journeys if q else len(seg_map.journeys)))
+        m[0].metric("Journeys", ui.count(len(seg_map.journeys)))
         m[1].metric("Converted", ui.count(outcomes.get("converted")) if seg_map.has_goal else "–")
         m[2].metric("Dropped", ui.count(outcomes.get("dropped")) if seg_map.has_goal else "–")
-        shown = [c for c in ui.STEP_COLUMNS if c in seg_map.steps.columns and c != "channel"]
-        st.dataframe(
-            seg_map.steps, hide_index=True, column_order=shown, column_config=ui.STEP_COLUMNS
-        )
     with grid[1][side], ui.guard():
         dot = render.process_map_dot(
             seg_map,
             coverage=st.session_state.coverage / 100,
             color_by=st.session_state.color_by or "effort",
+            rankdir=st.session_state.map_direction or "TB",
         )
         st.graphviz_chart(dot, width="stretch")
     with grid[2][side]:
         if not seg_map.frictions:
             st.caption("No friction found.")
         for f in seg_map.frictions[:5]:
-            ui.friction_card(f, key=f"seg_{side}_friction_{f.rank}")
+            ui.friction_card(f, key=f"seg_{side}_friction_{f.rank}", compact=True)
     with grid[3][side]:
         st.dataframe(
             ui.variants_view(seg_map.variants.head(20)),
             hide_index=True,
             column_config=ui.VARIANT_COLUMNS,
+            column_order=[c for c in ui.variant_columns(seg_map) if c != "steps"],
+            placeholder="–",
         )
+
+# the two steps tables side by side, column by column: every figure is the package's
+compared = [c for c in COMPARED if all(m is not None and c in m.steps for m, _ in maps.values())]
+if compared and all(m is not None for m, _ in maps.values()):
+    a_map, b_map = maps["seg_a"][0], maps["seg_b"][0]
+    joined = a_map.steps[["step", *compared]].merge(
+        b_map.steps[["step", *compared]], on="step", how="outer", suffixes=(" A", " B"), sort=False
+    )
+    order = ["step"] + [f"{c} {side}" for c in compared for side in "AB"]
+    config = {"step": st.column_config.TextColumn("Step")}
+    for c in compared:
+        base = ui.STEP_COLUMNS[c]
+        for side in "AB":
+            config[f"{c} {side}"] = {**base, "label": f"{base['label']} {side}"}
+    with tabs[0]:
+        st.markdown("**Steps, A next to B**")
+        st.dataframe(joined[order], hide_index=True, column_config=config, placeholder="–")

@@ -64,13 +64,12 @@ def _dates(ctx: Context) -> None:
         value = st.session_state.get(key)
         if isinstance(value, dt.date) and not first <= value <= last:
             st.session_state[key] = None
-    left, right = st.columns(2)
-    left.date_input(
-        "Starting from", value=None, min_value=first, max_value=last, key="f_start",
+    st.date_input(
+        "Journeys starting from", value=None, min_value=first, max_value=last, key="f_start",
         help="Keep journeys whose first event is on or after this day.",
     )  # fmt: skip
-    right.date_input(
-        "to", value=None, min_value=first, max_value=last, key="f_end",
+    st.date_input(
+        "Journeys starting until", value=None, min_value=first, max_value=last, key="f_end",
         help="Keep journeys whose first event is on or before this day.",
     )  # fmt: skip
 

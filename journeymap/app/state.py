@@ -56,7 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "f_attr_cols": [],
     # journey map
     "color_by": "effort",
-    "coverage": 100,
+    "coverage": 80,
+    "map_direction": "TB",
     "step": None,
     "overlay": False,
     # frictions
@@ -67,6 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "target_rows": None,  # the editor's starting rows (replaced on load, suggest, move)
     "target_edited": None,  # the editor's current rows
     "target_error": None,
+    "target_load_error": None,
     "target_origin": "",
     "target_version": 0,
     # variants and journeys
@@ -166,6 +168,7 @@ def set_target(target: Any, origin: str) -> None:
     state.target_rows = targets.rows(target) if target is not None else None
     state.target_edited = None
     state.target_error = None
+    state.target_load_error = None
     state.target_origin = origin
     state.target_version += 1
 

@@ -3,6 +3,8 @@ and per-step deviations; the design can be loaded, edited and downloaded as YAML
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from journeymap import render
@@ -16,6 +18,27 @@ assert jmap is not None
 
 st.title("Target vs actual")
 
+PCT = "percent"
+DEVIATION_COLUMNS = {
+    "stage": st.column_config.TextColumn("Stage"),
+    "step": st.column_config.TextColumn("Designed step"),
+    "optional": st.column_config.CheckboxColumn("Optional"),
+    "taken_rate": st.column_config.NumberColumn("Taken", format=PCT),
+    "skipped_rate": st.column_config.NumberColumn("Skipped", format=PCT),
+    "out_of_order_rate": st.column_config.NumberColumn("Out of order", format=PCT),
+    "repeated_rate": st.column_config.NumberColumn("Repeated", format=PCT),
+    "channel_mismatch_rate": st.column_config.NumberColumn("Other channel", format=PCT),
+    "over_max_wait_rate": st.column_config.NumberColumn("Waited too long", format=PCT),
+}
+EXTRA_COLUMNS = {
+    "touchpoint": st.column_config.TextColumn("Touchpoint"),
+    "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
+    "share": st.column_config.NumberColumn("Share", format=PCT),
+    "after_step": st.column_config.TextColumn("After"),
+    "conversion_lift": st.column_config.NumberColumn("Conversion lift", format=PCT),
+    "helps": st.column_config.CheckboxColumn("Helps"),
+}
+
 
 def _load_yaml() -> None:
     from journeymap.mining.target_io import parse_target
@@ -27,9 +50,9 @@ def _load_yaml() -> None:
         text = uploaded.getvalue().decode("utf-8-sig")
         state.set_target(parse_target(text, source=uploaded.name), uploaded.name)
     except UnicodeDecodeError:
-        st.session_state.target_error = f"{uploaded.name}: not UTF-8 text; save it as UTF-8."
+        st.session_state.target_load_error = f"{uploaded.name}: not UTF-8 text; save it as UTF-8."
     except JourneymapError as exc:
-        st.session_state.target_error = loaders.display_message(exc)
+        st.session_state.target_load_error = loaders.display_message(exc)
 
 
 def _suggest() -> None:
@@ -39,7 +62,7 @@ def _suggest() -> None:
         suggested = TargetJourney.suggest(context.current().jmap)
         state.set_target(suggested, "suggested from the most common converting path")
     except JourneymapError as exc:
-        st.session_state.target_error = loaders.display_message(exc)
+        st.session_state.target_load_error = loaders.display_message(exc)
 
 
 def _reload_sample() -> None:
@@ -55,8 +78,10 @@ def _move(offset: int) -> None:
     if frame is None or index is None:
         return
     st.session_state.target_rows = targets.moved(frame, int(index), offset)
+    st.session_state.target_move_row = min(max(int(index) + offset, 0), len(frame) - 1)
     st.session_state.target_edited = None
     st.session_state.target_version += 1
+    st.session_state.target_rows_fresh = True
 
 
 def _start_empty() -> None:
@@ -82,19 +107,20 @@ with st.container(border=True):
             icon=":material/add:",
         )  # fmt: skip
     c.file_uploader(
-        "Load a target journey (YAML)", type=["yaml", "yml"], key="target_upload",
-        on_change=_load_yaml, label_visibility="collapsed",
+        "Load a design (target journey YAML)", type=["yaml", "yml"], key="target_upload",
+        on_change=_load_yaml, max_upload_size=1,
     )  # fmt: skip
     if st.session_state.target_origin:
         st.caption(f"Design: **{st.session_state.target_origin}**")
+    if st.session_state.target_load_error:
+        st.error(st.session_state.target_load_error)
 
 editor_key = f"target_editor_{st.session_state.target_version}"
-if editor_key not in st.session_state and st.session_state.target is not None:
+fresh = st.session_state.pop("target_rows_fresh", False)
+if editor_key not in st.session_state and st.session_state.target is not None and not fresh:
     # back on this page: the editor starts from the design the other pages used
     st.session_state.target_rows = targets.rows(st.session_state.target)
 if st.session_state.target_rows is None:
-    if st.session_state.target_error:
-        st.error(st.session_state.target_error)
     st.info(
         "No designed journey yet: suggest one from the real journey, load a YAML file, or "
         "start an empty design.",
@@ -112,8 +138,7 @@ with edit_tab:
     name = left.text_input(
         "Journey name", value=current.name if current else "", key=f"target_name_{version}"
     )
-    designed = st.session_state.target_rows["touchpoint"].dropna().tolist()
-    options = list(dict.fromkeys([*designed, *jmap.steps["step"]]))
+    options = list(dict.fromkeys(st.session_state.target_rows["touchpoint"].dropna()))
     goal = right.multiselect(
         "Goal (designed touchpoints that count as success)", options,
         default=[g for g in (current.goal if current else ()) if g in options],
@@ -134,7 +159,8 @@ with edit_tab:
     )
     st.session_state.target_edited = edited
     try:
-        built = targets.build(edited, name=name, goal=goal)
+        steps_now = set(edited["touchpoint"].dropna())  # a deleted goal step falls back
+        built = targets.build(edited, name=name, goal=[g for g in goal if g in steps_now])
     except JourneymapError as exc:
         st.session_state.target_error = loaders.display_message(exc)
     else:
@@ -167,14 +193,71 @@ with compare_tab:
     if target is None:
         st.info("Finish the design on the Edit tab to compare it with the real journey.")
         st.stop()
-    with ui.guard(), st.spinner("Comparing the real journeys with the design…"):
-        comparison = ctx.comparison(target)
-    st.write(comparison)
+    with ui.guard():
+        comparison = ctx.comparison(target, warn=True)
+    headline = comparison.method != "dfg" and not math.isnan(comparison.fitness)
+    m = st.columns(5)
+    m[0].metric(
+        "Fitness",
+        ui.pct(comparison.fitness if headline else comparison.dfg_fitness),
+        help="How well the real journeys fit the design: 1 − deviations / worst case "
+        "(alignments), or the share of moves the design allows (directly-follows).",
+    )
+    m[1].metric(
+        "Moves the design allows",
+        ui.pct(comparison.dfg_fitness),
+        help="Share of the real transitions (start and end included) that the design allows.",
+    )
+    m[2].metric("Journeys aligned", ui.pct(comparison.covered_share))
+    m[3].metric("Deviations found", ui.count(len(comparison.frictions)))
+    m[4].metric(
+        "Not designed",
+        ui.count(len(comparison.extra)),
+        help="Touchpoints customers take that the design does not have",
+    )
+    for note in comparison.notes:
+        st.caption(note)
+
+    st.subheader("The design, as customers live it")
+    st.caption(
+        "The designed stages as columns, with the real figures of each step; dashed cards were "
+        "taken but not designed."
+    )
+    with ui.guard(), st.spinner("Drawing the journey map…"):
+        canvas = loaders.canvas(ctx.source, ctx.read, ctx.filters, ctx.mine, target)()
+    st.image(canvas, width="stretch")
+
+    st.subheader("Overlay: the design on the real journey")
     with ui.guard():
         overlay = render.process_map_dot(
             jmap,
             coverage=st.session_state.coverage / 100,
             color_by=st.session_state.color_by or "effort",
             comparison=comparison,
+            rankdir=st.session_state.map_direction or "TB",
         )
-    st.graphviz_chart(overlay, width="stretch")
+    with st.container(border=True, key="overlay_map"):
+        st.graphviz_chart(overlay, width="stretch")
+    designed, extra = st.columns([3, 2], gap="large")
+    with designed:
+        st.markdown("**Designed steps: how the real journeys follow them**")
+        st.dataframe(
+            comparison.steps,
+            hide_index=True,
+            column_order=[c for c in DEVIATION_COLUMNS if c in comparison.steps.columns],
+            column_config=DEVIATION_COLUMNS,
+            placeholder="–",
+        )
+    with extra:
+        st.markdown("**Taken, not designed**")
+        st.dataframe(
+            comparison.extra,
+            hide_index=True,
+            column_order=[c for c in EXTRA_COLUMNS if c in comparison.extra.columns],
+            column_config=EXTRA_COLUMNS,
+            placeholder="–",
+        )
+    with st.expander(
+        "Every transition: designed-and-taken, designed-not-taken, taken-not-designed"
+    ):
+        st.dataframe(comparison.edges, hide_index=True, placeholder="–")

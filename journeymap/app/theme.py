@@ -8,6 +8,9 @@ step larger than Streamlit's default so tables stay readable on a workshop proje
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 THEME: dict[str, str | int] = {
     "base": "light",
     "primaryColor": "#0072B2",
@@ -40,3 +43,20 @@ def streamlit_flags(*, headless: bool = False, port: int | None = None) -> list[
 
 def _value(value: str | int | bool) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@lru_cache(maxsize=1)
+def icon() -> Any:
+    """The browser-tab icon, drawn here: a Material icon as page icon is fetched from the
+    internet by the browser, and the app must work offline."""
+    from PIL import Image, ImageDraw
+
+    size = 64
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=14, fill=str(THEME["primaryColor"]))
+    points = [(16, 46), (32, 22), (48, 40)]
+    draw.line(points, fill="white", width=6, joint="curve")
+    for x, y in points:
+        draw.ellipse((x - 7, y - 7, x + 7, y + 7), fill="#E69F00", outline="white", width=3)
+    return image

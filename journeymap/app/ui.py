@@ -79,6 +79,20 @@ def number(value: Any, digits: int = 2) -> str:
     return "–" if is_missing(value) else f"{float(value):,.{digits}f}"
 
 
+def severity(value: Any) -> str:
+    """Customer-hours as the deck and report write them: whole above 100, else 3 digits."""
+    if is_missing(value):
+        return "–"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def summary(jmap: Any, comparison: Any = None) -> str:
+    """The one-line summary the journey map, deck and report share (journeys, goal, period)."""
+    from journeymap.render._summary import summary_parts
+
+    return "  ·  ".join(summary_parts(jmap, comparison))
+
+
 def path_text(path: Sequence[str], limit: int | None = None) -> str:
     steps = list(path)
     if limit is not None and len(steps) > limit:
@@ -90,10 +104,13 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
-def friction_card(f: Any, *, key: str) -> None:
+def friction_card(f: Any, *, key: str, compact: bool = False) -> None:
     """One finding as a card: kind, where, journeys, cost, explanation, suggestion, evidence."""
     with st.container(border=True, key=key):
-        head, figures = st.columns([3, 2], vertical_alignment="top")
+        if compact:
+            head, figures = st.container(), st.container()
+        else:
+            head, figures = st.columns([3, 2], vertical_alignment="top")
         with head:
             st.markdown(
                 f"**#{f.rank} · {KIND_ICONS.get(f.kind, '')} {kind_label(f.kind)}**"
@@ -105,10 +122,16 @@ def friction_card(f: Any, *, key: str) -> None:
                 st.markdown(f":material/lightbulb: **Try:** {f.suggestion}")
         with figures:
             a, b = st.columns(2)
-            a.metric("Journeys hit", count(f.journeys), pct(f.share, 1), delta_color="off")
+            a.metric(
+                "Journeys hit",
+                count(f.journeys),
+                f"{pct(f.share, 1)} of journeys",
+                delta_color="off",
+                delta_arrow="off",
+            )
             b.metric(
                 "Severity",
-                number(f.severity, 1),
+                severity(f.severity),
                 "customer-hours",
                 delta_color="off",
                 delta_arrow="off",
@@ -118,7 +141,7 @@ def friction_card(f: Any, *, key: str) -> None:
             )
         if f.evidence:
             with st.expander("Evidence"):
-                st.dataframe(evidence_frame(f.evidence), hide_index=True, use_container_width=True)
+                st.dataframe(evidence_frame(f.evidence), hide_index=True, placeholder="–")
 
 
 def evidence_frame(evidence: Any) -> pd.DataFrame:
@@ -148,7 +171,7 @@ STEP_COLUMNS = {
     "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
     "reach": st.column_config.ProgressColumn("Reach", format="percent", min_value=0, max_value=1),
     "visits_per_journey": st.column_config.NumberColumn("Visits / journey", format="%.2f"),
-    "median_dwell_s": st.column_config.NumberColumn("Median dwell (s)", format="%.0f"),
+    "median_dwell_s": st.column_config.NumberColumn("Median dwell", format="%.0f s"),
     "exit_rate": st.column_config.NumberColumn("Exit rate", format="percent"),
     "effort_score": st.column_config.NumberColumn("Effort score", format="%.2f"),
     "dropoff_score": st.column_config.NumberColumn("Drop-off score", format="%.2f"),
@@ -161,8 +184,22 @@ VARIANT_COLUMNS = {
     "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
     "share": st.column_config.ProgressColumn("Share", format="percent", min_value=0, max_value=1),
     "conversion_rate": st.column_config.NumberColumn("Conversion", format="percent"),
-    "median_duration_s": st.column_config.NumberColumn("Median duration (s)", format="%.0f"),
+    "median_duration_s": st.column_config.NumberColumn("Median duration", format="%.0f s"),
 }
+
+
+def variant_columns(jmap: Any) -> list[str]:
+    """The variants table's columns, the path last (it is the widest); conversion needs a goal."""
+    order = [
+        "variant",
+        "journeys",
+        "share",
+        "conversion_rate",
+        "median_duration_s",
+        "steps",
+        "path",
+    ]
+    return [c for c in order if c != "conversion_rate" or jmap.has_goal]
 
 
 def csv_button(frame: pd.DataFrame, file_name: str, label: str, *, key: str) -> None:

@@ -36,7 +36,9 @@ st.dataframe(
     selection_mode="single-row",
     hide_index=True,
     column_config=ui.VARIANT_COLUMNS,
+    column_order=ui.variant_columns(jmap),
     height=380,
+    placeholder="–",
 )
 
 st.subheader("One journey")
@@ -71,16 +73,23 @@ if journey is not None:
     events = events.assign(
         channel=events["channel"].fillna("(no channel)"), step_no=range(1, len(events) + 1)
     )
-    channels = sorted(events["channel"].unique())
+    channels = list(dict.fromkeys(events["channel"]))  # lanes in order of first use
     colours = palette.channel_colours(channels)
-    base = alt.Chart(events).encode(
-        x=alt.X("ts:T", title="time"),
-        y=alt.Y("channel:N", title=None, sort=channels),
-        color=alt.Color(
+    events = events.assign(
+        label=[
+            f"{tp}  ·  {ts:%d %b %H:%M}"
+            for tp, ts in zip(events["touchpoint"], events["ts"], strict=True)
+        ]
+    )
+    shown = events[["step_no", "touchpoint", "channel", "ts", "label"]]
+    base = alt.Chart(shown).encode(
+        x=alt.X(
             "channel:N",
-            scale=alt.Scale(domain=channels, range=[colours[c] for c in channels]),
-            legend=None,
+            sort=channels,
+            title=None,
+            axis=alt.Axis(orient="top", labelFontSize=14, labelAngle=0),
         ),
+        y=alt.Y("step_no:O", title=None, axis=alt.Axis(labelFontSize=13)),
         tooltip=[
             alt.Tooltip("step_no:Q", title="#"),
             alt.Tooltip("touchpoint:N", title="touchpoint"),
@@ -88,23 +97,29 @@ if journey is not None:
             alt.Tooltip("ts:T", title="time", format="%Y-%m-%d %H:%M:%S"),
         ],
     )
-    path = base.mark_line(color=palette.MUTED, strokeWidth=1.5).encode(
-        order="step_no:Q", color=alt.value(palette.RULE)
-    )
-    dots = base.mark_circle(size=220, opacity=1)
-    labels = base.mark_text(align="left", dx=10, dy=-10, fontSize=14, angle=0).encode(
-        text="touchpoint:N", color=alt.value(palette.INK)
-    )
-    chart = (path + dots + labels).properties(
-        height=max(160, 90 * len(channels)), title=f"Journey {journey} across channels"
-    )
-    with right:
-        st.altair_chart(chart, width="stretch")
-        st.dataframe(
-            events[["step_no", "touchpoint", "channel", "ts"]],
-            hide_index=True,
-            column_config={
-                "step_no": st.column_config.NumberColumn("#", width="small"),
-                "ts": st.column_config.DatetimeColumn("Time", format="YYYY-MM-DD HH:mm:ss"),
-            },
+    path = base.mark_line(color=palette.RULE, strokeWidth=2).encode(order="step_no:Q")
+    dots = base.mark_circle(size=260, opacity=1).encode(
+        color=alt.Color(
+            "channel:N",
+            scale=alt.Scale(domain=channels, range=[colours[c] for c in channels]),
+            legend=None,
         )
+    )
+    labels = base.mark_text(align="left", dx=14, fontSize=14, color=palette.INK).encode(
+        text="label:N"
+    )
+    chart = (path + dots + labels).properties(height=36 * len(events) + 40)
+    with right:
+        st.markdown(f"**Journey {journey} across channels**")
+        st.altair_chart(chart, width="stretch")
+        with st.expander("The events of this journey"):
+            st.dataframe(
+                events,
+                hide_index=True,
+                column_order=["step_no", "touchpoint", "channel", "ts", *ctx.log.attributes],
+                column_config={
+                    "step_no": st.column_config.NumberColumn("#", width="small"),
+                    "ts": st.column_config.DatetimeColumn("Time", format="YYYY-MM-DD HH:mm:ss"),
+                },
+                placeholder="–",
+            )
