@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "KINDS": "journeymap.model.friction",
     "Friction": "journeymap.model.friction",
     "severity_score": "journeymap.model.friction",
+    "EffortWeights": "journeymap.mining.scores",
     "filter_log": "journeymap.mining.filters",
     "attribute_values": "journeymap.mining.filters",
     "TargetJourney": "journeymap.model.target",
@@ -52,6 +53,7 @@ __all__ = [  # noqa: RUF022 - grouped like _EXPORTS
     "KINDS",
     "Friction",
     "severity_score",
+    "EffortWeights",
     "filter_log",
     "attribute_values",
     "TargetJourney",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from journeymap.mining.filters import attribute_values, filter_log
     from journeymap.mining.ingest import read_log
     from journeymap.mining.mine import mine
+    from journeymap.mining.scores import EffortWeights
     from journeymap.model.comparison import Comparison
     from journeymap.model.eventlog import ColumnMapping, EventLog, QualityReport
     from journeymap.model.friction import KINDS, Friction, severity_score

@@ -103,16 +103,11 @@ def friction_facts(
     slow_cut = slow_thresholds(facts["wait_hist"], settings)
     facts["slow"] = _slow(moves, key, width, slow_cut, outcome)
 
-    # ping-pong: transitions that are often followed by a return
-    enough = transitions["returns"] >= settings.min_journeys
-    cand = transitions.loc[enough, ["tp_code", "nxt_code"]].astype("int64")
-    pairs = {(min(a, b), max(a, b)) for a, b in cand.itertuples(index=False)}
-    facts["pairs"] = _pairs(moves, key, width, sorted(pairs), outcome)
-
-    # channel switches: transitions with escalations to a contact channel
-    enough = transitions["escalations"] >= settings.min_journeys
-    cand = transitions.loc[enough, ["tp_code", "nxt_code"]].astype("int64")
-    facts["switches"] = _switches(moves, key, width, list(cand.itertuples(index=False)), outcome)
+    # ping-pong and channel switches: only the pairs whose move-level rates already pass the
+    # support and effect gates are followed to the journeys
+    facts["pairs"] = _pairs(moves, key, width, pair_candidates(transitions, settings), outcome)
+    cand = switch_candidates(transitions, settings)
+    facts["switches"] = _switches(moves, key, width, cand, outcome)
 
     facts["contacts"] = _contacts(events, contacts, settings.repeat_window_s)
     return facts
@@ -120,6 +115,41 @@ def friction_facts(
 
 def _count(t: ir.Table) -> ir.Value:
     return t.count()
+
+
+def pair_candidates(tr: pd.DataFrame, settings: FrictionSettings) -> list[tuple[int, int]]:
+    """Pairs {A, B} (as ``(lo, hi)`` codes) whose moves are followed by the return at least
+    ``min_share`` of the time and ``min_ratio`` times as often as other moves."""
+    moving = tr[tr["tp_code"] != tr["nxt_code"]]
+    if moving.empty:
+        return []
+    lo = np.minimum(moving["tp_code"], moving["nxt_code"]).astype("int64")
+    hi = np.maximum(moving["tp_code"], moving["nxt_code"]).astype("int64")
+    g = moving.groupby([lo, hi])[["returns", "count"]].sum()
+    all_r, all_m = g["returns"].sum(), g["count"].sum()
+    base = (all_r - g["returns"]) / (all_m - g["count"]).where(lambda m: m > 0)
+    rate = g["returns"] / g["count"]
+    ok = (
+        (g["returns"] >= settings.min_journeys)
+        & (rate >= settings.min_share)
+        & ~(rate < settings.min_ratio * base)
+    )
+    return [(int(a), int(b)) for a, b in g.index[ok]]
+
+
+def switch_candidates(tr: pd.DataFrame, settings: FrictionSettings) -> list[tuple[int, int]]:
+    """Transitions A → B whose escalations are at least ``min_share`` of the moves out of A and
+    ``min_ratio`` times the escalation rate after other steps."""
+    out_a = tr.groupby("tp_code")["count"].transform("sum")
+    all_e, all_m = tr["escalations"].sum(), tr["count"].sum()
+    rate = tr["escalations"] / out_a
+    base = (all_e - tr["escalations"]) / (all_m - out_a).where(lambda m: m > 0)
+    ok = (
+        (tr["escalations"] >= settings.min_journeys)
+        & (rate >= settings.min_share)
+        & ~(rate < settings.min_ratio * base)
+    )
+    return [(int(a), int(b)) for a, b in tr.loc[ok, ["tp_code", "nxt_code"]].to_numpy()]
 
 
 def slow_thresholds(hist: pd.DataFrame, settings: FrictionSettings) -> pd.DataFrame:
@@ -261,6 +291,10 @@ def _switches(
     if not pairs:
         return pd.DataFrame()
     m = moves.filter(_in(key, width, pairs) & moves.escalates)
+    # the detour: from A to the touchpoint after B (or to B when the journey ends there)
+    detour = m.group_by(["tp_code", "nxt_code"]).aggregate(
+        detour_s=m.wait2_s.fill_null(m.wait_s).median()
+    )
     per_journey = m.select("tp_code", "nxt_code", "jid").distinct().join(outcome, "jid")
     decided = per_journey.outcome != "open"
     converted = per_journey.outcome == "converted"
@@ -269,7 +303,7 @@ def _switches(
         switch_decided=decided.sum(),
         switch_converted=converted.sum(),
     )
-    return agg.to_pandas()
+    return agg.join(detour, ["tp_code", "nxt_code"]).to_pandas()
 
 
 def _contacts(events: ir.Table, contacts: list[str], window_s: float) -> pd.DataFrame:
@@ -277,7 +311,11 @@ def _contacts(events: ir.Table, contacts: list[str], window_s: float) -> pd.Data
     (touchpoint) within ``window_s`` of the customer's previous one, across journeys."""
     if not contacts:
         return pd.DataFrame()
-    ev = events.filter(events.channel.isin(contacts)).select("customer", "tp_code", "t_us")
+    # customers are grouped by a 64-bit hash of their id: sorting by an integer is several
+    # times faster than by a string, and a collision among a million customers has odds of
+    # about 1 in 30 million
+    ev = events.filter(events.channel.isin(contacts))
+    ev = ev.select(customer=ev.customer.hash(), tp_code=ev.tp_code, t_us=ev.t_us)
     w = ibis.window(group_by=[ev.customer, ev.tp_code], order_by=ev.t_us)
     gap_s = (ev.t_us - ev.t_us.lag().over(w)).cast("float64") / 1e6
     ev = ev.mutate(gap_s=gap_s)

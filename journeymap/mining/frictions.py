@@ -224,7 +224,8 @@ def _dur(seconds: float) -> str:
     for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
         if seconds >= size:
             value = seconds / size
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+            whole = value >= 10 or abs(value - round(value)) < 0.05
+            return f"{value:.0f} {unit}" if whole else f"{value:.1f} {unit}"
     return f"{seconds:.0f} s"
 
 
@@ -430,7 +431,7 @@ def _switches(ctx: _Context, switches: pd.DataFrame) -> list[_Candidate]:
             at["converted_with"] - at["switch_converted"],
             at["non_open"] - at["switch_decided"],
         )
-        detour = float(t["detour_s"]) if t["detour_s"] == t["detour_s"] else 0.0
+        detour = _num(row.detour_s)
         out.append(
             _Candidate(
                 kind="channel_switch",

@@ -281,12 +281,13 @@ def score_steps(
 
     >>> s = pd.DataFrame({"step": ["A"], "visits": [3], "journeys": [2], "starts": [2],
     ...     "median_dwell_s": [60.0], "repeats": [1], "backtracks": [1], "channel_switches": [0],
-    ...     "designed_mean": [np.nan], "ces_mean": [np.nan], "exits": [1], "non_open": [2],
-    ...     "converted_with": [1]})
+    ...     "designed_mean": [np.nan], "ces_mean": [np.nan], "exits": [1], "exit_rate": [0.5],
+    ...     "non_open": [2], "converted_with": [1]})
     >>> out = score_steps(s, weights=EffortWeights(), usual_wait_s=60.0, dropped=1,
     ...                   converted=1, decided=2, has_goal=True)
-    >>> round(float(out.effort_score[0]), 1), float(out.dropoff_score[0])
-    (41.7, 50.0)
+    >>> # time 60/(60+60), repeats and backtracks 0.5/(0.5+0.5), no switch; 4 weights of 1
+    >>> float(out.effort_score[0]), float(out.effort_time[0]), float(out.dropoff_score[0])
+    (37.5, 12.5, 50.0)
     """
     df = steps.copy()
     per_journey = df["journeys"].where(df["journeys"] > 0)
