@@ -92,7 +92,7 @@ def mine(
     ] = None,
 ) -> None:
     """Mine the real journey of LOG and write steps.csv, transitions.csv, variants.csv,
-    journeys.parquet and quality.json into --out."""
+    journeys.parquet, frictions.csv and quality.json into --out."""
     import journeymap as jm
 
     with _fail_cleanly(), _progress() as report:
@@ -120,11 +120,13 @@ def mine(
         if designed is not None:
             with _warnings_to_stderr():
                 comparison = jmap.compare(designed, progress=lambda m, f: report("Comparing", m, f))
+    found = comparison.all_frictions(jmap) if comparison is not None else jmap.frictions
     with _fail_cleanly():
-        files = write_outputs(jmap, out)
+        files = write_outputs(jmap, out, frictions=found)
         if comparison is not None:
             files += write_comparison(comparison, out)
     _print_summary(jmap, top=top)
+    _print_frictions(found, top=min(top, 5))
     if comparison is not None:
         for line in comparison.summary(top=min(top, 5)):
             console.print(line, markup=False, highlight=False)
@@ -335,16 +337,22 @@ def export(
     console.print(f"[bold]Wrote[/] {', '.join(f.name for f in files)} to {out}/")
 
 
-def write_outputs(jmap: Any, out: Path) -> list[Path]:
-    """Write the tables and the quality report of ``jmap`` into ``out``; return the paths."""
+def write_outputs(jmap: Any, out: Path, *, frictions: Any = None) -> list[Path]:
+    """Write the tables, the frictions (``jmap.frictions`` unless given) and the quality report
+    of ``jmap`` into ``out``; return the paths."""
+    from journeymap.model.friction import frictions_frame
+
     out.mkdir(parents=True, exist_ok=True)
     variants = jmap.variants.copy()
     variants["path"] = variants["path"].map(" → ".join)
+    found = frictions_frame(jmap.frictions if frictions is None else frictions)
+    found["steps"] = found["steps"].map(" → ".join)
     files = {
         "steps.csv": lambda p: jmap.steps.to_csv(p, index=False),
         "transitions.csv": lambda p: jmap.transitions.to_csv(p, index=False),
         "variants.csv": lambda p: variants.to_csv(p, index=False),
         "journeys.parquet": lambda p: jmap.journeys.to_parquet(p, index=False),
+        "frictions.csv": lambda p: found.to_csv(p, index=False),
         "quality.json": lambda p: p.write_text(
             json.dumps(_quality_json(jmap), indent=2, default=str)
         ),
@@ -448,6 +456,23 @@ def _print_summary(jmap: Any, *, top: int) -> None:
             _esc(" → ".join(r.path)),
         )
     console.print(variants)
+
+
+def _print_frictions(frictions: Any, *, top: int) -> None:
+    """The top findings, most severe first, each with its sentence."""
+    if not frictions:
+        console.print("[bold]Frictions[/] none found on enough evidence")
+        return
+    console.print(
+        f"[bold]Top {min(top, len(frictions))} of {len(frictions)} frictions[/] "
+        "(severity in customer-hours; all in frictions.csv)"
+    )
+    for f in frictions[:top]:
+        console.print(
+            f"  {f.rank}. [bold]{_esc(f.kind)}[/] {_esc(f.where)}: severity {f.severity:,.0f}, "
+            f"{f.journeys:,} journeys"
+        )
+        console.print("     " + f.explanation, markup=False, highlight=False)
 
 
 def _esc(value: Any) -> str:

@@ -300,3 +300,26 @@ def test_control_logs_yield_no_friction_of_note(name: str) -> None:
     jmap = jm.mine(jm.read_log(control, journey="journey_id", case="customer_id"), goal=spec.goal)
     loud = [(f.kind, f.steps, f.severity) for f in jmap.frictions if f.severity >= LOW_SEVERITY]
     assert loud == []
+
+
+def test_cli_mine_writes_frictions_and_prints_the_top_ones(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from journeymap.cli import app
+    from journeymap.render.export import load_mined
+
+    S, X, X2, E = ("S", 0), ("X", 1), ("X", 3), ("E", 4)
+    log = log_of([(30, [S, X, X2, E]), (70, [S, X, E])])
+    path = tmp_path / "loops.csv"
+    log.to_pandas().rename(columns={"customer": "customer_id", "ts": "timestamp"})[
+        ["customer_id", "touchpoint", "timestamp"]
+    ].to_csv(path, index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["mine", str(path), "--out", str(out), "--horizon", "1m"])
+    assert result.exit_code == 0, result.output
+    assert "Top 1 of 1 frictions" in result.output
+    assert "30% of the journeys that reach 'X' go through it again" in result.output
+    frame = pd.read_csv(out / "frictions.csv")
+    assert frame.loc[0, "kind"] == "loop" and frame.loc[0, "steps"] == "X"
+    again = load_mined(out)
+    assert [(f.kind, f.steps, f.journeys) for f in again.frictions] == [("loop", ("X",), 30)]

@@ -73,6 +73,7 @@ class _Candidate:
     suggestion: str = ""
     q: float = math.nan
     absorbs: list[str] = field(default_factory=list)
+    alpha: float = 0.05
 
 
 def find_frictions(
@@ -114,6 +115,7 @@ def find_frictions(
     total = max(totals["journeys"], 1)
     out = []
     for c in kept:
+        c.alpha = settings.alpha
         evidence = {
             **c.evidence,
             "extra_minutes": round(c.extra_minutes, 3),
@@ -196,16 +198,16 @@ def _rate(k: float, n: float) -> float:
 
 def _conversion_cost(
     ctx: _Context, k1: float, n1: float, k2: float, n2: float
-) -> tuple[float, float, float]:
-    """(conversion of the affected, of the others, lost conversions): lost counts only when
-    the affected convert significantly less (two-sided Fisher at ``alpha``)."""
+) -> tuple[float, float, float, float]:
+    """(conversion of the affected, of the others, lost conversions, p-value of the
+    difference): lost counts only when the affected convert significantly less (two-sided
+    Fisher at ``alpha``)."""
     if not ctx.goal:
-        return math.nan, math.nan, 0.0
+        return math.nan, math.nan, 0.0, math.nan
     c1, c2 = _rate(k1, n1), _rate(k2, n2)
-    lost = 0.0
-    if c1 < c2 and _differs(k1, n1, k2, n2) <= ctx.s.alpha:
-        lost = (c2 - c1) * n1
-    return c1, c2, lost
+    p = _differs(k1, n1, k2, n2)
+    lost = (c2 - c1) * n1 if c1 < c2 and p <= ctx.s.alpha else 0.0
+    return c1, c2, lost, p
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,6 +241,8 @@ def _conversion_clause(c: _Candidate, who: str = "they") -> str:
         return ""
     if c.lost > 0:
         return f"; {who} convert {_points(a, b)} less ({_pct(a)} vs {_pct(b)})"
+    if a > b and c.evidence.get("conversion_p_value", 1.0) <= c.alpha:
+        return f"; {who} convert more often ({_pct(a)} vs {_pct(b)})"
     return f"; {who} convert about as often ({_pct(a)} vs {_pct(b)})"
 
 
@@ -324,6 +328,7 @@ def _loops(ctx: _Context) -> list[_Candidate]:
                     "loop_median_s": span,
                     "conversion_affected": conv[0],
                     "conversion_others": conv[1],
+                    "conversion_p_value": conv[3],
                     "bouncers": int(row["loop_bouncers"]),
                 },
                 sentence=lambda c, name=name: (
@@ -385,6 +390,7 @@ def _ping_pongs(ctx: _Context, pairs: pd.DataFrame) -> list[_Candidate]:
                     "bounce_median_s": span,
                     "conversion_affected": conv[0],
                     "conversion_others": conv[1],
+                    "conversion_p_value": conv[3],
                 },
                 sentence=lambda c, steps=steps: (
                     f"{_pct(c.evidence['rate'])} of the journeys that go between '{steps[0]}' "
@@ -453,6 +459,7 @@ def _switches(ctx: _Context, switches: pd.DataFrame) -> list[_Candidate]:
                     "detour_median_s": detour,
                     "conversion_affected": conv[0],
                     "conversion_others": conv[1],
+                    "conversion_p_value": conv[3],
                 },
                 sentence=lambda c, a_name=a_name, b_name=b_name: (
                     f"{_pct(c.evidence['rate'])} of the customers who leave '{a_name}' "
@@ -600,6 +607,7 @@ def _slow(ctx: _Context, slow: pd.DataFrame) -> list[_Candidate]:
                     "cut_s": float(row.cut_s),
                     "conversion_affected": conv[0],
                     "conversion_others": conv[1],
+                    "conversion_p_value": conv[3],
                 },
                 sentence=lambda c, a=a, b=b: (
                     f"{_pct(c.evidence['rate'])} of the moves from '{a}' to '{b}' wait a median "
