@@ -190,6 +190,10 @@ def test_attribute_filter_and_segments(shop_csv: Path) -> None:
     mobile = jm.filter_log(log, attributes={"device": ["mobile"]})
     assert f"{mobile.quality.journeys:,}**" in " ".join(texts(at.sidebar.info))
     at.button(key="clear_filters").click().run()
+    at.date_input(key="f_start").set_value(pd.Timestamp("2025-04-01").date()).run()
+    april = jm.filter_log(log, start="2025-04-01")
+    assert f"{april.quality.journeys:,}**" in " ".join(texts(at.sidebar.info))
+    at.button(key="clear_filters").click().run()
     go(at, "segments")
     assert at.selectbox(key="seg_column").value == "segment"
     new = jm.filter_log(log, attributes={"segment": ["new"]})

@@ -117,7 +117,7 @@ with detail:
                 "source": st.column_config.TextColumn("From"),
                 "target": st.column_config.TextColumn("To"),
                 "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
-                "median_s": st.column_config.NumberColumn("Median wait (s)", format="%.0f"),
+                "median_s": st.column_config.NumberColumn("Median wait", format="duration"),
             }
             order = ["source", "target", "journeys", "median_s"]
             st.dataframe(

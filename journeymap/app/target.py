@@ -29,6 +29,8 @@ DEVIATION_COLUMNS = {
     "repeated_rate": st.column_config.NumberColumn("Repeated", format=PCT),
     "channel_mismatch_rate": st.column_config.NumberColumn("Other channel", format=PCT),
     "over_max_wait_rate": st.column_config.NumberColumn("Waited too long", format=PCT),
+    "median_wait_s": st.column_config.NumberColumn("Median wait", format="duration"),
+    "max_wait_s": st.column_config.NumberColumn("Designed max wait", format="duration"),
 }
 EXTRA_COLUMNS = {
     "touchpoint": st.column_config.TextColumn("Touchpoint"),
@@ -156,6 +158,8 @@ with edit_tab:
         column_config=targets.EDITOR_COLUMNS,
         column_order=targets.COLUMNS,
         width="stretch",
+        height=36 * (len(st.session_state.target_rows) + 2) + 4,
+        placeholder="",
     )
     st.session_state.target_edited = edited
     try:

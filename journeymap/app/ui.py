@@ -171,7 +171,9 @@ STEP_COLUMNS = {
     "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
     "reach": st.column_config.ProgressColumn("Reach", format="percent", min_value=0, max_value=1),
     "visits_per_journey": st.column_config.NumberColumn("Visits / journey", format="%.2f"),
-    "median_dwell_s": st.column_config.NumberColumn("Median dwell", format="%.0f s"),
+    "median_dwell_s": st.column_config.NumberColumn(
+        "Median dwell", format="duration", help="Median time to the next step (seconds in CSV)"
+    ),
     "exit_rate": st.column_config.NumberColumn("Exit rate", format="percent"),
     "effort_score": st.column_config.NumberColumn("Effort score", format="%.2f"),
     "dropoff_score": st.column_config.NumberColumn("Drop-off score", format="%.2f"),
@@ -184,7 +186,9 @@ VARIANT_COLUMNS = {
     "journeys": st.column_config.NumberColumn("Journeys", format="localized"),
     "share": st.column_config.ProgressColumn("Share", format="percent", min_value=0, max_value=1),
     "conversion_rate": st.column_config.NumberColumn("Conversion", format="percent"),
-    "median_duration_s": st.column_config.NumberColumn("Median duration", format="%.0f s"),
+    "median_duration_s": st.column_config.NumberColumn(
+        "Median duration", format="duration", help="Seconds in the CSV export"
+    ),
 }
 
 

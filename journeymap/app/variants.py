@@ -51,7 +51,11 @@ else:
     pool = journeys
 ids = pool["journey"].head(2000).tolist()
 if st.session_state.journey_pick not in ids:
-    st.session_state.journey_pick = ids[0] if ids else None
+    # start with a journey of the most common path (of the picked variant, if any)
+    common = pool[pool["variant"] == pool["variant"].min()]["journey"]
+    st.session_state.journey_pick = common.iloc[0] if len(common) else None
+    if st.session_state.journey_pick not in ids and st.session_state.journey_pick is not None:
+        ids.insert(0, st.session_state.journey_pick)
 facts = journeys.set_index("journey")
 left, right = st.columns([1, 3], gap="large")
 with left:
