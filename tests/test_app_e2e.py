@@ -112,6 +112,13 @@ def test_upload_and_every_page_in_chromium(tmp_path: Path) -> None:
             for i, (title, ready) in enumerate(READY.items(), start=3):
                 open_page(title, ready)
                 shot(f"{i}_{title.split()[0].lower()}")
+
+            # a download is made when clicked: the deck arrives as a PowerPoint file
+            with page.expect_download(timeout=TIMEOUT_MS) as info:
+                page.get_by_role("button", name="Slide deck (PowerPoint)").click()
+            deck = ARTIFACTS / info.value.suggested_filename
+            info.value.save_as(deck)
+            assert deck.suffix == ".pptx" and deck.read_bytes()[:2] == b"PK"
         finally:
             browser.close()
 

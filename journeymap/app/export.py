@@ -76,12 +76,13 @@ with ui.guard():
 
 st.subheader("Journey-map canvas")
 st.caption("Stages as columns, channels as lanes, effort and drop-off under each step.")
-a, b, c = st.columns(3)
-SIZE_LABELS = {"16:9": "slides and screens", "a3": "A3, for the wall", "a4": "A4"}
-size = a.selectbox("Size", list(SIZE_LABELS), key="export_size", format_func=SIZE_LABELS.get)
+SIZE_LABELS = {"16:9": "16:9, for slides and screens", "a3": "A3, for the wall", "a4": "A4"}
+size = st.segmented_control(
+    "Size", list(SIZE_LABELS), key="export_size", format_func=SIZE_LABELS.get, required=True
+)
 mimes = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 with ui.guard():
-    for column, fmt in zip((b, c, a), ("png", "svg", "pdf"), strict=True):
+    for column, fmt in zip(st.columns(3), ("png", "svg", "pdf"), strict=True):
         button(
             column, f"Journey map ({fmt.upper()})",
             loaders.canvas(source, read, filters, mine, target, size=size or "16:9", fmt=fmt),

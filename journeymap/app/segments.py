@@ -112,8 +112,10 @@ compared = [c for c in COMPARED if all(m is not None and c in m.steps for m, _ i
 if compared and all(m is not None for m, _ in maps.values()):
     a_map, b_map = maps["seg_a"][0], maps["seg_b"][0]
     joined = a_map.steps[["step", *compared]].merge(
-        b_map.steps[["step", *compared]], on="step", how="outer", suffixes=(" A", " B"), sort=False
+        b_map.steps[["step", *compared]], on="step", how="outer", suffixes=(" A", " B")
     )
+    rows = list(dict.fromkeys([*a_map.steps["step"], *b_map.steps["step"]]))  # A's order
+    joined = joined.set_index("step").loc[rows].reset_index()
     order = ["step"] + [f"{c} {side}" for c in compared for side in "AB"]
     config = {"step": st.column_config.TextColumn("Step")}
     for c in compared:

@@ -60,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "map_direction": "TB",
     "step": None,
     "overlay": False,
+    "export_size": "16:9",
     # frictions
     "fr_kinds": [],
     "fr_stages": [],
