@@ -202,7 +202,7 @@ def test_unnecessary_step() -> None:
         0.6,
         0.0,
     )
-    assert ev["time_at_step_s"] == 120.0
+    assert ev["median_dwell_s"] == 120.0
     assert ev["p_value"] == pytest.approx(0.004911, abs=1e-5)  # z = -0.04 / 0.01549
     assert f.severity == pytest.approx(2000 * 2 / 60)
     assert f.explanation == (
@@ -323,3 +323,28 @@ def test_cli_mine_writes_frictions_and_prints_the_top_ones(tmp_path: Path) -> No
     assert frame.loc[0, "kind"] == "loop" and frame.loc[0, "steps"] == "X"
     again = load_mined(out)
     assert [(f.kind, f.steps, f.journeys) for f in again.frictions] == [("loop", ("X",), 30)]
+
+
+def test_tests_agree_with_scipy_stats() -> None:
+    from scipy import stats
+
+    from journeymap.mining import friction_stats as fs
+
+    for k1, n1, k2, n2 in [
+        (8, 10, 2, 10),
+        (50, 180, 30, 330),
+        (3, 20, 0, 40),
+        (120, 900, 4e3, 9e4),
+    ]:
+        table = [[int(k1), int(n1 - k1)], [int(k2), int(n2 - k2)]]
+        greater = stats.fisher_exact(table, alternative="greater").pvalue
+        assert fs.fisher_greater(k1, n1, k2, n2) == pytest.approx(greater, rel=1e-9)
+        assert fs.fisher_two_sided(k1, n1, k2, n2) == pytest.approx(
+            stats.fisher_exact(table).pvalue, rel=1e-9
+        )
+    p = [0.01, 0.04, 0.03, 0.2, 0.0001]
+    assert fs.benjamini_hochberg(p) == pytest.approx(list(stats.false_discovery_control(p)))
+    assert fs.binomial_cdf([0, 3], [80, 10]) == pytest.approx(
+        stats.binom.cdf([0, 3], [80, 10], 0.5)
+    )
+    assert doctest.testmod(fs).failed == 0

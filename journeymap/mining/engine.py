@@ -18,6 +18,7 @@ DuckDB is the default, any Ibis backend table (e.g. Spark) can be passed instead
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -88,30 +89,23 @@ def mine_tables(
         codes = keep(events.select("touchpoint", "tp_code").distinct())
         names = dict(zip(*codes.to_pandas()[["tp_code", "touchpoint"]].T.values, strict=True))
         survey = [c for c in SURVEY if c in events.columns]
-        contacts: list[str] = []
-        designed = None
-        if settings is not None:
-            channels = events.select("channel").distinct().to_pandas()["channel"].dropna()
-            contacts = settings.contact_values(channels)
-            designed = settings.designed_expr(events, channels, names)
-        walk = keep(
-            _walk(
-                events,
-                contacts=contacts,
-                designed=designed,
-                escalation=settings.escalation if settings else 0.3,
-                survey=survey,
-            )
-        )
+        mix = _channel_mix(events)
+        main_channel = _main_channels(mix)
+        designed = settings.designed_by_code(mix, names) if settings is not None else None
+        walk = keep(_walk(events, survey=survey))
         goal_codes = [c for c, n in names.items() if n in set(goal)]
-        usual_wait_s, p95 = _waits(walk)
         if horizon_s is None:
-            horizon_s = p95
+            horizon_s = _default_horizon(walk)
         report("building journeys", 0.3)
         masks = max(names, default=0) < 64  # distinct touchpoints of a journey as a bit mask
         jr = keep(
             _journeys(
-                walk, goal_codes=goal_codes, horizon_s=horizon_s, has_goal=bool(goal), masks=masks
+                walk,
+                goal_codes=goal_codes,
+                horizon_s=horizon_s,
+                has_goal=bool(goal),
+                masks=masks,
+                designed=designed,
             )
         )
         jt = _journey_steps(walk)  # used once or twice: computed in place, not materialised
@@ -119,9 +113,12 @@ def mine_tables(
         variants_all = keep(_variants(jr))
         variant_count = int(variants_all.count().to_pyarrow().as_py())
         report("scoring steps", 0.65)
-        steps = _steps(walk, jr, jt, codes, events, has_goal=bool(goal), survey=survey)
+        steps = _steps(walk, jr, jt, codes, main_channel, has_goal=bool(goal), survey=survey)
+        if designed is not None:
+            steps["designed_mean"] = steps["tp_code"].map(designed)
         report("counting transitions", 0.75)
         transitions = _transitions(walk, codes)
+        usual_wait_s = _usual_wait(transitions)
         report("collecting results", 0.8)
         journeys = _journey_frame(jr, variants_all, codes, events, jt)
         variants = _variant_frame(variants_all, names, top_variants, total=len(journeys))
@@ -136,7 +133,8 @@ def mine_tables(
                 events=events,
                 names=names,
                 transitions=transitions,
-                contacts=contacts,
+                channels=mix["channel"].unique().tolist(),
+                main_channel=main_channel,
                 settings=settings,
             )
     finally:
@@ -158,30 +156,12 @@ def mine_tables(
 SURVEY = ("ces", "csat", "nps")
 
 
-def _walk(
-    events: ir.Table,
-    *,
-    contacts: list[str],
-    designed: ir.Value | None = None,
-    escalation: float = 0.3,
-    survey: list[str] | None = None,
-) -> ir.Table:
+def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
     """Every event with what follows it; all ``LEAD``s share one window, so one sort.
 
-    ``escalates``: the next event is on another channel, a contact channel (``contacts``), whose
-    designed effort is at least ``escalation`` higher (web → phone, not web → email)."""
+    ``switch``: the next event of the journey is on another channel."""
     w = ibis.window(group_by=events.jid, order_by=[events.t_us, events.seq])
-    nxt_channel = events.channel.lead().over(w)
-    switch = (events.channel != nxt_channel).fill_null(False)
-    escalates = ibis.literal(False)
-    extra: dict[str, ir.Value] = {s: events[s] for s in survey or ()}
-    if designed is not None:
-        extra["designed"] = designed
-        if contacts:
-            rise = designed.lead().over(w) - designed
-            escalates = (switch & nxt_channel.isin(contacts) & (rise >= escalation)).fill_null(
-                False
-            )
+    switch = (events.channel != events.channel.lead().over(w)).fill_null(False)
     return events.select(
         "jid",
         "tp_code",
@@ -190,22 +170,50 @@ def _walk(
         nxt_code=events.tp_code.lead().over(w),
         wait_s=(events.t_us.lead().over(w) - events.t_us).cast("float64") / 1e6,
         nxt2_code=events.tp_code.lead(2).over(w),
-        wait2_s=(events.t_us.lead(2).over(w) - events.t_us).cast("float64") / 1e6,
         switch=switch,
-        escalates=escalates,
-        **extra,
+        **{s: events[s] for s in survey or ()},
     )
 
 
-def _waits(walk: ir.Table) -> tuple[float, float]:
-    """The median and 95th percentile of waits between consecutive touchpoints (0 if none)."""
-    row = walk.aggregate(p50=walk.wait_s.median(), p95=walk.wait_s.quantile(0.95)).to_pandas()
-    p50, p95 = row["p50"].iloc[0], row["p95"].iloc[0]
-    return (0.0 if pd.isna(p50) else float(p50)), (0.0 if pd.isna(p95) else float(p95))
+def _channel_mix(events: ir.Table) -> pd.DataFrame:
+    """Events per touchpoint and channel (``tp_code``, ``channel``, ``n``)."""
+    mix = events.filter(events.channel.notnull()).group_by(["tp_code", "channel"])
+    return mix.aggregate(n=lambda t: t.count()).to_pandas()
+
+
+def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
+    """Each touchpoint's most frequent channel (ties: the first in alphabetical order)."""
+    if mix.empty:
+        return {}
+    top = mix.sort_values(["tp_code", "n", "channel"], ascending=[True, False, True])
+    first = top.drop_duplicates("tp_code")
+    return dict(zip(first["tp_code"].astype(int), first["channel"], strict=True))
+
+
+def _default_horizon(walk: ir.Table) -> float:
+    """The 95th percentile of waits between consecutive touchpoints (0 without transitions)."""
+    value = walk.wait_s.quantile(0.95).to_pyarrow().as_py()
+    return float(value) if value is not None else 0.0
+
+
+def _usual_wait(transitions: pd.DataFrame) -> float:
+    """The usual wait between consecutive touchpoints: the median of the transitions' median
+    waits, each counted as often as the transition happens (no second pass over the walk)."""
+    moves = transitions.dropna(subset=["median_s"]).sort_values("median_s")
+    if moves.empty:
+        return 0.0
+    cum = moves["count"].cumsum()
+    return float(moves["median_s"].to_numpy()[int(np.searchsorted(cum, cum.iloc[-1] / 2))])
 
 
 def _journeys(
-    walk: ir.Table, *, goal_codes: list[int], horizon_s: float, has_goal: bool, masks: bool = False
+    walk: ir.Table,
+    *,
+    goal_codes: list[int],
+    horizon_s: float,
+    has_goal: bool,
+    masks: bool = False,
+    designed: dict[int, float] | None = None,
 ) -> ir.Table:
     reached = walk.tp_code.isin(goal_codes).any() if goal_codes else ibis.literal(False)
     jr = walk.group_by("jid").aggregate(
@@ -219,7 +227,7 @@ def _journeys(
         goal_pos=walk.pos.min(where=walk.tp_code.isin(goal_codes)) if goal_codes else _NO_POS,
         immediate=(walk.nxt_code == walk.tp_code).fill_null(False).sum(),
         channel_switches=walk.switch.sum(),
-        **_means(walk),
+        **_means(walk, designed),
         **({"tp_mask": (_ONE << walk.tp_code.cast("uint64")).bit_or()} if masks else {}),
     )
     log_end = walk.t_us.max().as_scalar()
@@ -230,33 +238,34 @@ def _journeys(
         if has_goal
         else ibis.cases((is_open, "open"), else_=done)
     )
-    return jr.mutate(outcome=outcome, duration_s=(jr.end_us - jr.start_us).cast("float64") / 1e6)
+    jr = jr.mutate(outcome=outcome, duration_s=(jr.end_us - jr.start_us).cast("float64") / 1e6)
+    return jr.mutate(decided=jr.outcome != "open", won=jr.outcome == "converted")
 
 
 _NO_POS = ibis.literal(None, type="int64")
 _ONE = ibis.literal(1).cast("uint64")
 
 
-def _means(walk: ir.Table) -> dict[str, ir.Value]:
-    """Mean designed effort and survey answers of a group of events (when the log has them)."""
-    cols = {"designed_mean": walk.designed.mean()} if "designed" in walk.columns else {}
+def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str, ir.Value]:
+    """Mean designed effort and survey answers of a group of events (when the log has them).
+
+    The designed effort of an event is its touchpoint's (a constant list indexed by the
+    touchpoint code: cheaper than comparing channel names event by event)."""
+    cols = {}
+    if designed:
+        table = [designed.get(c, math.nan) for c in range(max(designed) + 1)]
+        cols["designed_mean"] = ibis.literal(table, type="array<float64>")[walk.tp_code].mean()
     cols.update({f"{s}_mean": walk[s].mean() for s in SURVEY if s in walk.columns})
     return cols
 
 
 def _journey_steps(walk: ir.Table) -> ir.Table:
-    """One row per journey and touchpoint: visits, first position and first and last time, time
-    spent there, immediate repeats, bounces (``A → B → A`` starting here) and escalations."""
-    bounce = ((walk.nxt2_code == walk.tp_code) & (walk.nxt_code != walk.tp_code)).fill_null(False)
+    """One row per journey and touchpoint: visits, first position, and the time from the first
+    to the last visit (kept to three aggregates: this is the largest grouping of the engine)."""
     return walk.group_by(["jid", "tp_code"]).aggregate(
         n=walk.count(),
         first_pos=walk.pos.min(),
-        first_us=walk.t_us.min(),
-        last_us=walk.t_us.max(),
-        dwell_s=walk.wait_s.sum(),
-        immediate=(walk.nxt_code == walk.tp_code).fill_null(False).sum(),
-        bounces=bounce.sum(),
-        escalations=walk.escalates.sum(),
+        span_s=(walk.t_us.max() - walk.t_us.min()).cast("float64") / 1e6,
     )
 
 
@@ -290,7 +299,7 @@ def _steps(
     jr: ir.Table,
     jt: ir.Table,
     codes: ir.Table,
-    events: ir.Table,
+    main_channel: dict[int, str],
     *,
     has_goal: bool,
     survey: list[str] | None = None,
@@ -310,12 +319,10 @@ def _steps(
         **_means(walk),
         **answers,
     )
-    pairs = jt.join(jr.select("jid", "outcome", "goal_pos"), "jid")
-    decided = pairs.outcome != "open"
-    converted = pairs.outcome == "converted"
+    pairs = jt.join(jr.select("jid", "decided", "won", "goal_pos"), "jid")
+    decided = pairs.decided
+    converted = pairs.won
     looped = pairs.n > 1
-    bounced = pairs.bounces > 0
-    switched = pairs.escalations > 0
     before_goal = pairs.goal_pos.isnull() | (pairs.first_pos < pairs.goal_pos)
     reach = pairs.group_by("tp_code").aggregate(
         journeys=pairs.count(),
@@ -323,41 +330,19 @@ def _steps(
         converted_with=converted.sum(),
         at_risk=(decided & before_goal).sum(),
         converted_at_risk=(converted & before_goal).sum(),
-        time_at_step_s=pairs.dwell_s.median(),
-        backtrackers=(pairs.n - 1 - pairs.immediate > 0).sum(),
         loopers=looped.sum(),
         loop_decided=(looped & decided).sum(),
         loop_converted=(looped & converted).sum(),
-        loop_span_s=((pairs.last_us - pairs.first_us).cast("float64") / 1e6).median(where=looped),
-        loop_bouncers=(looped & bounced).sum(),
-        bouncers=bounced.sum(),
-        bounce_decided=(bounced & decided).sum(),
-        bounce_converted=(bounced & converted).sum(),
-        switchers=switched.sum(),
-        switch_decided=(switched & decided).sum(),
-        switch_converted=(switched & converted).sum(),
+        loop_span_s=pairs.span_s.median(where=looped),
     )
     exits = (
         jr.filter(jr.outcome == "dropped")
         .group_by(tp_code=jr.last_code)
         .aggregate(exits=lambda t: t.count())
     )
-    by_channel = (
-        events.filter(events.channel.notnull())
-        .group_by(["tp_code", "channel"])
-        .aggregate(n=lambda t: t.count())
-    )
-    top = ibis.row_number().over(
-        group_by=by_channel.tp_code, order_by=[ibis.desc(by_channel.n), by_channel.channel]
-    )
-    channel = by_channel.mutate(r=top).filter(lambda t: t.r == 0).select("tp_code", "channel")
-    table = (
-        per_step.join(reach, "tp_code")
-        .left_join(exits, "tp_code")
-        .left_join(channel, "tp_code")
-        .join(codes, "tp_code")
-    )
+    table = per_step.join(reach, "tp_code").left_join(exits, "tp_code").join(codes, "tp_code")
     df = table.to_pandas()
+    df["channel"] = df["tp_code"].map(main_channel).astype("str")
     total = int(jr.count().to_pyarrow().as_py())
     df = df.rename(columns={"touchpoint": "step"})
     df["reach"] = df["journeys"] / total if total else 0.0
@@ -387,7 +372,6 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
         p90_s=moves.wait_s.quantile(0.9),
         channel_switches=moves.switch.sum(),
         returns=returned.sum(),
-        escalations=moves.escalates.sum(),
     )
     src = codes.rename(source="touchpoint")
     dst = codes.rename(target="touchpoint", nxt_code="tp_code")
@@ -396,7 +380,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
     df = df[first + [c for c in df.columns if c not in first]]
     df = df.sort_values(["count", "source", "target"], ascending=[False, True, True])
-    ints = ["count", "journeys", "channel_switches", "returns", "escalations"]
+    ints = ["count", "journeys", "channel_switches", "returns"]
     return _ints(df, ints).reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ aggregates come back as pandas DataFrames.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from journeymap.mining.friction_stats import binomial_cdf
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, contact_values
 
 __all__ = ["FrictionSettings", "friction_facts"]
@@ -56,23 +58,21 @@ class FrictionSettings:
         """The channel values of the log that are contact channels."""
         return contact_values(channels, self.contacts)
 
-    def designed_expr(
-        self, events: ir.Table, channels: Iterable[str], names: dict[int, str]
-    ) -> ir.Value | None:
-        """Each event's designed effort (touchpoint weight, else its channel's), or None when
-        the log has no channel and no touchpoint weight applies."""
+    def designed_by_code(self, mix: pd.DataFrame, names: dict[int, str]) -> dict[int, float] | None:
+        """Each touchpoint's designed effort: its own weight, else the mean weight of the channels
+        of its events (``mix``: ``tp_code``, ``channel``, ``n``); None when the log has no
+        channel and no touchpoint weight applies."""
         w = self.weights
-        by_channel = {c: w.channel_effort(c) for c in channels}
-        own = w.touchpoints
-        by_code = {code: float(own[name]) for code, name in names.items() if name in own}
-        if not by_channel and not by_code:
+        own = {code: float(w.touchpoints[n]) for code, n in names.items() if n in w.touchpoints}
+        if mix.empty and not own:
             return None
-        value: ir.Value = ibis.literal(w.unknown_channel, type="float64")
-        if by_channel:
-            value = events.channel.substitute(by_channel, else_=value).cast("float64")
-        if by_code:
-            value = events.tp_code.substitute(by_code, else_=value).cast("float64")
-        return value
+        out = dict.fromkeys(names, w.unknown_channel)
+        if not mix.empty:
+            weight = mix["channel"].map(w.channel_effort) * mix["n"]
+            by_code = weight.groupby(mix["tp_code"]).sum() / mix.groupby("tp_code")["n"].sum()
+            out.update({int(c): float(v) for c, v in by_code.items()})
+        out.update(own)
+        return out
 
 
 def friction_facts(
@@ -82,14 +82,18 @@ def friction_facts(
     events: ir.Table,
     names: dict[int, str],
     transitions: pd.DataFrame,
-    contacts: list[str],
+    channels: list[str],
+    main_channel: dict[int, str],
     settings: FrictionSettings,
 ) -> dict[str, pd.DataFrame]:
     """The aggregates behind slow transitions, ping-pong, channel switches and repeat contacts.
 
-    Returns a dict of small DataFrames: ``wait_hist``, ``slow``, ``pairs``, ``switches`` and
-    ``contacts`` (empty frames when nothing qualifies).
+    Adds the column ``escalations`` to ``transitions`` (see :func:`escalations`). Returns a
+    dict of small DataFrames: ``wait_hist``, ``slow``, ``pairs``, ``switches`` and ``contacts``
+    (empty frames when nothing qualifies).
     """
+    contacts = settings.contact_values(channels)
+    transitions["escalations"] = escalations(transitions, main_channel, contacts, settings)
     moves = walk.filter(walk.nxt_code.notnull())
     width = max(names, default=0) + 1
     key = moves.tp_code.cast("int64") * width + moves.nxt_code.cast("int64")
@@ -137,6 +141,21 @@ def pair_candidates(tr: pd.DataFrame, settings: FrictionSettings) -> list[tuple[
     return [(int(a), int(b)) for a, b in g.index[ok]]
 
 
+def escalations(
+    tr: pd.DataFrame, main_channel: dict[int, str], contacts: list[str], settings: FrictionSettings
+) -> pd.Series:
+    """Channel switches on a transition A → B that escalate: B's main channel is a contact
+    channel whose designed effort is at least ``escalation`` above A's (web → phone, not
+    web → email). Judged on the touchpoints' main channels, so no channel is compared event by
+    event; 0 for the other transitions."""
+    w = settings.weights
+    a = tr["tp_code"].map(main_channel)
+    b = tr["nxt_code"].map(main_channel)
+    rise = b.map(w.channel_effort, na_action="ignore") - a.map(w.channel_effort, na_action="ignore")
+    up = b.isin(set(contacts)) & (a != b) & (rise >= settings.escalation - 1e-9)
+    return tr["channel_switches"].where(up, 0).astype("int64")
+
+
 def switch_candidates(tr: pd.DataFrame, settings: FrictionSettings) -> list[tuple[int, int]]:
     """Transitions A → B whose escalations are at least ``min_share`` of the moves out of A and
     ``min_ratio`` times the escalation rate after other steps."""
@@ -164,43 +183,77 @@ def slow_thresholds(hist: pd.DataFrame, settings: FrictionSettings) -> pd.DataFr
     smaller peak's window of the same width, a flat density would put each of the ``v + m``
     waits in either window with probability ½; ``p_dip = P(Binomial(v + m, ½) ≤ v)``.
     """
-    from scipy.stats import binom
-
-    rows = []
+    rows: list[tuple[int, int, float, float]] = []
+    found: list[tuple[int, int, float, float, float]] = []
+    if hist.empty:
+        return pd.DataFrame(rows, columns=["tp_code", "nxt_code", "cut_s", "p_dip"])
     min_gap = math.ceil(math.log2(settings.slow_factor) * BINS_PER_DOUBLING)
     need = settings.min_journeys
-    for (a, b), g in hist.groupby(["tp_code", "nxt_code"], sort=False):
-        total = int(g["n"].sum())
-        lo, hi = int(g["bin"].min()), int(g["bin"].max())
+    hist = hist.sort_values(["tp_code", "nxt_code", "bin"])
+    keys = hist[["tp_code", "nxt_code"]].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
+    bins, ns = hist["bin"].to_numpy(), hist["n"].to_numpy()
+    for first, last in zip(starts, [*starts[1:], len(hist)], strict=True):
+        lo, hi = int(bins[first]), int(bins[last - 1])
+        total = int(ns[first:last].sum())
         if total < 2 * need or hi - lo <= min_gap:
             continue
-        counts = np.zeros(hi - lo + 1)
-        counts[g["bin"].to_numpy() - lo] = g["n"].to_numpy()
-        win = counts[:-1] + counts[1:]  # windows of two bins: a factor 2
-
-        def centre(w: int, lo: int = lo) -> float:  # seconds at the middle of window w
-            return 2.0 ** ((lo + w + 1) / BINS_PER_DOUBLING)
-
-        best: tuple[int, float] | None = None
-        for v in range(1, len(win) - 1):  # v: the valley window
-            f = int(np.argmax(win[:v]))
-            s = v + 1 + int(np.argmax(win[v + 1 :]))
-            if s - f < min_gap or win[v] > win[f + 1 : s].min():
-                continue
-            if centre(s) - centre(f) < settings.min_delay_s:
-                continue
-            valley, peak = win[v], min(win[f], win[s])
-            slow = counts[v + 1 :].sum()
-            if valley > 0.5 * peak or min(slow, total - slow) < need:
-                continue
-            if slow < settings.min_share * total:
-                continue
-            p = float(binom.cdf(valley, valley + peak, 0.5))
-            if best is None or p < best[1]:
-                best = (v + 1, p)
-        if best is not None:
-            rows.append((a, b, 2.0 ** ((lo + best[0]) / BINS_PER_DOUBLING), best[1]))
+        counts = [0.0] * (hi - lo + 1)
+        for bin_, n in zip(bins[first:last], ns[first:last], strict=True):
+            counts[int(bin_) - lo] = float(n)
+        a, b = (int(x) for x in keys[first])
+        for cut, valley, peak in _dips(counts, lo, total, min_gap, need, settings):
+            found.append((a, b, 2.0 ** ((lo + cut) / BINS_PER_DOUBLING), valley, peak))
+    if found:  # one vectorised call: scipy costs more per call than per value
+        f = pd.DataFrame(found, columns=["tp_code", "nxt_code", "cut_s", "valley", "peak"])
+        f["p_dip"] = binomial_cdf(f["valley"], f["valley"] + f["peak"], 0.5)
+        best = f.sort_values(["p_dip", "cut_s"]).drop_duplicates(["tp_code", "nxt_code"])
+        rows = list(best[["tp_code", "nxt_code", "cut_s", "p_dip"]].itertuples(index=False))
     return pd.DataFrame(rows, columns=["tp_code", "nxt_code", "cut_s", "p_dip"])
+
+
+def _centre(window: int) -> float:
+    """Seconds at the middle of the two-bin window starting at bin ``window``."""
+    return 2.0 ** ((window + 1) / BINS_PER_DOUBLING)
+
+
+def _dips(
+    counts: list[float],
+    lo: int,
+    total: int,
+    min_gap: int,
+    need: int,
+    settings: FrictionSettings,
+) -> list[tuple[int, float, float]]:
+    """The possible cuts of one transition's wait histogram: (cut bin, waits in the valley
+    window, waits in the smaller peak's window)."""
+    win = [a + b for a, b in itertools.pairwise(counts)]  # windows of a factor 2
+    k = len(win)
+    before = [0] * k  # before[v]: the highest window left of v
+    for v in range(1, k):
+        before[v] = v - 1 if win[v - 1] > win[before[v - 1]] or v == 1 else before[v - 1]
+    after = [k - 1] * k  # after[v]: the highest window right of v
+    for v in range(k - 3, -1, -1):
+        after[v] = v + 1 if win[v + 1] >= win[after[v + 1]] else after[v + 1]
+    tail = [0.0] * (len(counts) + 1)  # tail[i]: waits in bins >= i
+    for i in range(len(counts) - 1, -1, -1):
+        tail[i] = tail[i + 1] + counts[i]
+    out = []
+    for v in range(1, k - 1):  # v: the valley window
+        f, s = before[v], after[v]
+        valley, peak = win[v], min(win[f], win[s])
+        if s - f < min_gap or valley > 0.5 * peak or valley > min(win[f + 1 : s]):
+            continue
+        gap_s = 2.0 ** ((lo + s + 1) / BINS_PER_DOUBLING) - 2.0 ** (
+            (lo + f + 1) / BINS_PER_DOUBLING
+        )
+        slow = tail[v + 1]
+        if gap_s < settings.min_delay_s or min(slow, total - slow) < need:
+            continue
+        if slow < settings.min_share * total:
+            continue
+        out.append((v + 1, valley, peak))
+    return out
 
 
 def _in(key: ir.Value, width: int, pairs: Iterable[tuple[int, int]]) -> ir.Value:
@@ -253,7 +306,7 @@ def _pairs(
     both = [(a, b) for a, b in pairs] + [(b, a) for a, b in pairs]
     m = moves.filter(_in(key, width, both))
     returned = (m.nxt2_code == m.tp_code).fill_null(False)
-    end_us = m.t_us + (m.wait2_s * 1e6).cast("int64")
+    end_us = m.t_us + (m.wait_s * 1e6).cast("int64")
     m = m.mutate(
         lo=ibis.least(m.tp_code, m.nxt_code),
         hi=ibis.greatest(m.tp_code, m.nxt_code),
@@ -264,7 +317,7 @@ def _pairs(
         bounced=m.returned.max(),
         bounces=m.returned.sum(),
         start_us=m.t_us.min(where=m.returned),
-        stop_us=m.end_us.max(where=m.returned),
+        stop_us=m.end_us.max(),  # the end of the last move between A and B
     )
     per_journey = per_journey.join(outcome, "jid")
     decided = per_journey.outcome != "open"
@@ -290,11 +343,9 @@ def _switches(
     """For each candidate transition A → B: the journeys that escalate on it."""
     if not pairs:
         return pd.DataFrame()
-    m = moves.filter(_in(key, width, pairs) & moves.escalates)
-    # the detour: from A to the touchpoint after B (or to B when the journey ends there)
-    detour = m.group_by(["tp_code", "nxt_code"]).aggregate(
-        detour_s=m.wait2_s.fill_null(m.wait_s).median()
-    )
+    m = moves.filter(_in(key, width, pairs) & moves.switch)
+    # the wait for B; the detour adds B's median dwell (see frictions._switches)
+    detour = m.group_by(["tp_code", "nxt_code"]).aggregate(switch_wait_s=m.wait_s.median())
     per_journey = m.select("tp_code", "nxt_code", "jid").distinct().join(outcome, "jid")
     decided = per_journey.outcome != "open"
     converted = per_journey.outcome == "converted"

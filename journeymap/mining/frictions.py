@@ -24,15 +24,15 @@ Kinds and their rules (``n`` = ``min_journeys``, ``s`` = ``MIN_SHARE``, ``r`` = 
   effort is at least ``ESCALATION`` higher, e.g. web → phone) as a share of the moves out of A,
   ≥ ``s`` and ≥ ``r`` × the escalation rate after other steps; B is a contact touchpoint (its main
   channel is a contact channel) and A has a way forward in its own channel (≥ ``s`` of its moves
-  stay in the channel), so a designed hand-over is not a friction. Cost: the median detour (from
-  A to the touchpoint after B).
+  stay in the channel), so a designed hand-over is not a friction. Cost: the detour, the median
+  wait from A to B plus B's median dwell.
 - ``repeat_contact``: contacts of one reason (touchpoint on a contact channel) that repeat the
   same customer's previous one within ``repeat_window`` (across journeys), as a share of its
   contacts, ≥ ``s`` and ≥ ``r`` × the share for other reasons; ≥ ``n`` customers. Cost: the
   mean time between the contacts that repeat (the issue stays open).
 - ``unnecessary_step`` (goal needed): conversion with the step minus conversion without it is
   below ``MARGIN`` (4 points) with confidence (one-sided z-test against the margin), with ≥ ``n``
-  decided journeys each way, and the step takes time. Cost: the median time journeys spend at it.
+  decided journeys each way, and the step takes time. Cost: the median dwell at the step.
 - ``slow_transition``: the waits of a transition have a slow mode: on a log scale, two peaks at
   least ``slow_factor`` apart with a dip between them (a binomial test of the dip against a flat
   density); ≥ ``n`` journeys and ≥ ``s`` of the moves in the slow mode. Cost: the slow mode's
@@ -54,6 +54,12 @@ from typing import Any
 import pandas as pd
 
 from journeymap.mining.friction_facts import ENTRY_SHARE, FrictionSettings
+from journeymap.mining.friction_stats import (
+    benjamini_hochberg,
+    fisher_greater,
+    fisher_two_sided,
+    normal_cdf,
+)
 from journeymap.model.friction import Friction, rank_frictions, severity_score
 
 __all__ = ["find_frictions"]
@@ -92,8 +98,6 @@ def find_frictions(
     output of :func:`journeymap.mining.friction_facts.friction_facts`, ``totals`` the log's
     ``journeys``, ``converted``, ``decided`` and ``dropped`` counts.
     """
-    from scipy.stats import false_discovery_control
-
     ctx = _Context(steps, transitions, totals, goal, names, settings)
     cands: list[_Candidate] = []
     if goal:
@@ -107,7 +111,7 @@ def find_frictions(
 
     tested = [c for c in cands if not math.isnan(c.p)]
     if tested:
-        qs = false_discovery_control([min(max(c.p, 0.0), 1.0) for c in tested], method="bh")
+        qs = benjamini_hochberg([min(max(c.p, 0.0), 1.0) for c in tested])
         for c, q in zip(tested, qs, strict=True):
             c.q = float(q)
     kept = [c for c in cands if c.effect_ok and (math.isnan(c.p) or c.q <= settings.alpha)]
@@ -169,22 +173,12 @@ class _Context:
 
 def _greater(k1: float, n1: float, k2: float, n2: float) -> float:
     """One-sided p-value that rate k1/n1 exceeds k2/n2 (Fisher's exact test)."""
-    from scipy.stats import fisher_exact
-
-    if n1 <= 0 or n2 <= 0:
-        return math.nan
-    table = [[int(k1), int(n1 - k1)], [int(k2), int(n2 - k2)]]
-    return float(fisher_exact(table, alternative="greater").pvalue)
+    return fisher_greater(k1, n1, k2, n2)
 
 
 def _differs(k1: float, n1: float, k2: float, n2: float) -> float:
     """Two-sided p-value that two rates differ (Fisher's exact test)."""
-    from scipy.stats import fisher_exact
-
-    if n1 <= 0 or n2 <= 0:
-        return math.nan
-    table = [[int(k1), int(n1 - k1)], [int(k2), int(n2 - k2)]]
-    return float(fisher_exact(table).pvalue)
+    return fisher_two_sided(k1, n1, k2, n2)
 
 
 def _num(x: Any) -> float:
@@ -329,7 +323,6 @@ def _loops(ctx: _Context) -> list[_Candidate]:
                     "conversion_affected": conv[0],
                     "conversion_others": conv[1],
                     "conversion_p_value": conv[3],
-                    "bouncers": int(row["loop_bouncers"]),
                 },
                 sentence=lambda c, name=name: (
                     f"{_pct(c.evidence['rate'])} of the journeys that reach '{name}' go through "
@@ -430,14 +423,14 @@ def _switches(ctx: _Context, switches: pd.DataFrame) -> list[_Candidate]:
         stays = _rate(float(stay.get(a, 0)), moves_out)
         eligible = st.at[b_name, "channel"] in contact and stays >= s.min_share
         at = st.loc[a_name]
-        conv = _conversion_cost(
+        conv = _conversion_cost(  # those who switch to B after A against the others at A
             ctx,
-            at["switch_converted"],
-            at["switch_decided"],
-            at["converted_with"] - at["switch_converted"],
-            at["non_open"] - at["switch_decided"],
+            row.switch_converted,
+            row.switch_decided,
+            at["converted_with"] - row.switch_converted,
+            at["non_open"] - row.switch_decided,
         )
-        detour = _num(row.detour_s)
+        detour = _num(row.switch_wait_s) + _num(st.at[b_name, "median_dwell_s"])
         out.append(
             _Candidate(
                 kind="channel_switch",
@@ -525,8 +518,6 @@ def _repeat_contacts(ctx: _Context, contacts: pd.DataFrame) -> list[_Candidate]:
 
 
 def _unnecessary(ctx: _Context) -> list[_Candidate]:
-    from scipy.stats import norm
-
     st, s, tot = ctx.steps, ctx.s, ctx.totals
     out = []
     for name in st.index:
@@ -541,8 +532,8 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
         p1, p2 = k1 / n1, k2 / n2
         lift = p1 - p2
         se = math.sqrt(max(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2, 1e-12))
-        p = float(norm.cdf((lift - s.margin) / se))
-        spent = _num(row["time_at_step_s"])
+        p = normal_cdf((lift - s.margin) / se)
+        spent = _num(row["median_dwell_s"])
         conv = _conversion_cost(ctx, k1, n1, k2, n2)
         out.append(
             _Candidate(
@@ -557,7 +548,7 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
                     "rate": p1,
                     "baseline_rate": p2,
                     "conversion_lift": lift,
-                    "time_at_step_s": spent,
+                    "median_dwell_s": spent,
                     "conversion_affected": p1,
                     "conversion_others": p2,
                 },
@@ -565,7 +556,7 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
                     f"Journeys through '{name}' reach {ctx.goal_text} no more often than "
                     f"journeys without it ({_pct(c.evidence['rate'])} vs "
                     f"{_pct(c.evidence['baseline_rate'])}), yet it takes them a median "
-                    f"{_dur(c.evidence['time_at_step_s'])} ({c.journeys:,} journeys)."
+                    f"{_dur(c.evidence['median_dwell_s'])} ({c.journeys:,} journeys)."
                 ),
                 suggestion=(
                     f"Consider removing '{name}', making it optional, or moving it after "

@@ -14,9 +14,10 @@ with every component ``c_k`` between 0 and 1:
 component (weight, default)    step level                          journey level
 ============================  ===============================================================
 ``time`` (1)                  ``t / (t + T)``: ``t`` the step's    ``d / (d + D)``: ``d`` the
-                              median dwell, ``T`` the median wait  journey's duration, ``D``
-                              between consecutive touchpoints of   the median duration of all
-                              the log (the usual time per step)    journeys
+                              median dwell, ``T`` the usual wait   journey's duration, ``D``
+                              of the log (the median of the        the median duration of all
+                              transitions' median waits, each      journeys
+                              weighted by its moves)
 ``repeats`` (1)               ``r / (r + 0.5)``: ``r`` extra       ``n / (n + 1)``: ``n`` extra
                               visits per journey reaching the step visits (events − distinct
                                                                    touchpoints)
@@ -367,7 +368,6 @@ STEP_SCORE_COLUMNS = [
     "channel_switches",
     "channel_switch_rate",
     "designed_effort",
-    "time_at_step_s",
     "dropoff_score",
     "dropoff_share",
     "conversion_with",

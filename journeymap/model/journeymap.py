@@ -4,11 +4,20 @@ Tables (pandas DataFrames, one row per aggregate):
 
 - ``journeys``: journey, customer, events, start, end, duration_s, first_step, last_step,
   outcome (``converted`` / ``dropped`` / ``open``; ``completed`` instead of converted/dropped
-  when there is no goal), variant.
+  when there is no goal), variant, repeats, channel_switches, backtracks, designed_effort,
+  (ces_mean,) effort_score and its components effort_time, effort_repeats, effort_backtracks,
+  effort_channel_switches, effort_designed, effort_survey.
 - ``steps``: step, channel, journeys, reach, visits, visits_per_journey, starts, ends,
-  median_dwell_s, exits, exit_rate.
-- ``transitions``: source, target, count, journeys, median_s, p90_s.
+  median_dwell_s, exits, exit_rate, effort_score and its components (as for journeys), repeats,
+  repeats_per_journey, backtracks, backtracks_per_journey, channel_switches,
+  channel_switch_rate, designed_effort, dropoff_score, dropoff_share,
+  conversion_with, conversion_without, conversion_lift, and when the log has survey answers
+  ces_mean, ces_responses, csat_mean, csat_responses, nps, nps_responses.
+- ``transitions``: source, target, count, journeys, median_s, p90_s, channel_switches, returns.
 - ``variants``: variant, path, journeys, share, conversion_rate, median_duration_s.
+
+The scores are defined in :mod:`journeymap.mining.scores`, the frictions in
+:mod:`journeymap.mining.frictions`.
 """
 
 from __future__ import annotations
