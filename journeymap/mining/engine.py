@@ -128,6 +128,7 @@ def mine_tables(
 
             report("looking for frictions", 0.9)
             facts = friction_facts(
+                steps=steps,
                 walk=walk,
                 jr=jr,
                 events=events,
@@ -260,13 +261,9 @@ def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str
 
 
 def _journey_steps(walk: ir.Table) -> ir.Table:
-    """One row per journey and touchpoint: visits, first position, and the time from the first
-    to the last visit (kept to three aggregates: this is the largest grouping of the engine)."""
-    return walk.group_by(["jid", "tp_code"]).aggregate(
-        n=walk.count(),
-        first_pos=walk.pos.min(),
-        span_s=(walk.t_us.max() - walk.t_us.min()).cast("float64") / 1e6,
-    )
+    """One row per journey and touchpoint: visits and first position (kept to two aggregates:
+    this is the largest grouping of the engine; loop times are measured for candidates only)."""
+    return walk.group_by(["jid", "tp_code"]).aggregate(n=walk.count(), first_pos=walk.pos.min())
 
 
 def _variants(jr: ir.Table) -> ir.Table:
@@ -333,7 +330,6 @@ def _steps(
         loopers=looped.sum(),
         loop_decided=(looped & decided).sum(),
         loop_converted=(looped & converted).sum(),
-        loop_span_s=pairs.span_s.median(where=looped),
     )
     exits = (
         jr.filter(jr.outcome == "dropped")
@@ -370,6 +366,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
         journeys=moves.jid.nunique(),
         median_s=moves.wait_s.median(),
         p90_s=moves.wait_s.quantile(0.9),
+        max_s=moves.wait_s.max(),
         channel_switches=moves.switch.sum(),
         returns=returned.sum(),
     )

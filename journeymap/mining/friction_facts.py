@@ -77,6 +77,7 @@ class FrictionSettings:
 
 def friction_facts(
     *,
+    steps: pd.DataFrame,
     walk: ir.Table,
     jr: ir.Table,
     events: ir.Table,
@@ -88,9 +89,11 @@ def friction_facts(
 ) -> dict[str, pd.DataFrame]:
     """The aggregates behind slow transitions, ping-pong, channel switches and repeat contacts.
 
-    Adds the column ``escalations`` to ``transitions`` (see :func:`escalations`). Returns a
-    dict of small DataFrames: ``wait_hist``, ``slow``, ``pairs``, ``switches`` and ``contacts``
-    (empty frames when nothing qualifies).
+    Adds the column ``escalations`` to ``transitions`` (see :func:`escalations`) and
+    ``loop_span_s`` to ``steps`` (the median time from the first to the last visit of the step
+    in the journeys that visit it again; measured for loop candidates only). Returns a dict of
+    small DataFrames: ``wait_hist``, ``slow``, ``pairs``, ``switches`` and ``contacts`` (empty
+    frames when nothing qualifies).
     """
     contacts = settings.contact_values(channels)
     transitions["escalations"] = escalations(transitions, main_channel, contacts, settings)
@@ -100,10 +103,19 @@ def friction_facts(
     outcome = jr.select("jid", "outcome")
     facts: dict[str, pd.DataFrame] = {}
 
-    # wait histograms per transition (log scale): the input of slow-mode detection
-    bin_ = (ibis.greatest(moves.wait_s, 1.0).log2() * BINS_PER_DOUBLING).floor().cast("int32")
-    hist = moves.mutate(bin=bin_).group_by(["tp_code", "nxt_code", "bin"]).aggregate(n=_count)
-    facts["wait_hist"] = hist.to_pandas()
+    # wait histograms (log scale), the input of slow-mode detection, of the transitions that
+    # can have one: enough moves, and waits long enough for a slow mode min_delay_s after
+    # the usual ones
+    can = transitions[
+        (transitions["count"] >= 2 * settings.min_journeys)
+        & (transitions["max_s"] >= settings.min_delay_s)
+    ]
+    facts["wait_hist"] = pd.DataFrame(columns=["tp_code", "nxt_code", "bin", "n"])
+    if not can.empty:
+        m = moves.filter(_in(key, width, can[["tp_code", "nxt_code"]].to_numpy()))
+        bin_ = (ibis.greatest(m.wait_s, 1.0).log2() * BINS_PER_DOUBLING).floor().cast("int32")
+        hist = m.mutate(bin=bin_).group_by(["tp_code", "nxt_code", "bin"]).aggregate(n=_count)
+        facts["wait_hist"] = hist.to_pandas()
     slow_cut = slow_thresholds(facts["wait_hist"], settings)
     facts["slow"] = _slow(moves, key, width, slow_cut, outcome)
 
@@ -113,12 +125,38 @@ def friction_facts(
     cand = switch_candidates(transitions, settings)
     facts["switches"] = _switches(moves, key, width, cand, outcome)
 
+    steps["loop_span_s"] = steps["tp_code"].map(_loop_spans(walk, loop_candidates(steps, settings)))
     facts["contacts"] = _contacts(events, contacts, settings.repeat_window_s)
     return facts
 
 
 def _count(t: ir.Table) -> ir.Value:
     return t.count()
+
+
+def loop_candidates(steps: pd.DataFrame, settings: FrictionSettings) -> list[int]:
+    """Touchpoints visited again in at least ``min_journeys`` journeys, ``min_share`` of those
+    reaching them, and ``min_ratio`` times the share at other touchpoints."""
+    k, n = steps["loopers"].astype("float64"), steps["journeys"].astype("float64")
+    base = (k.sum() - k) / (n.sum() - n).where(lambda m: m > 0)
+    rate = k / n
+    ok = (k >= settings.min_journeys) & (rate >= settings.min_share)
+    ok &= ~(rate < settings.min_ratio * base)
+    return [int(c) for c in steps.loc[ok, "tp_code"]]
+
+
+def _loop_spans(walk: ir.Table, codes: list[int]) -> dict[int, float]:
+    """Median time from the first to the last visit of each touchpoint among the journeys
+    that visit it more than once."""
+    if not codes:
+        return {}
+    m = walk.filter(walk.tp_code.isin(codes))
+    per_journey = m.group_by(["jid", "tp_code"]).aggregate(
+        n=m.count(), span_s=(m.t_us.max() - m.t_us.min()).cast("float64") / 1e6
+    )
+    loops = per_journey.filter(per_journey.n > 1)
+    df = loops.group_by("tp_code").aggregate(span_s=loops.span_s.median()).to_pandas()
+    return dict(zip(df["tp_code"].astype(int), df["span_s"], strict=True))
 
 
 def pair_candidates(tr: pd.DataFrame, settings: FrictionSettings) -> list[tuple[int, int]]:
