@@ -107,7 +107,8 @@ def friction_facts(
     # can have one: enough moves, and waits long enough for a slow mode min_delay_s after
     # the usual ones
     can = transitions[
-        (transitions["count"] >= 2 * settings.min_journeys)
+        (transitions["tp_code"] != transitions["nxt_code"])  # a repeat is a loop, not a wait
+        & (transitions["count"] >= 2 * settings.min_journeys)
         & (transitions["max_s"] >= settings.min_delay_s)
     ]
     facts["wait_hist"] = pd.DataFrame(columns=["tp_code", "nxt_code", "bin", "n"])

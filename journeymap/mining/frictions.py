@@ -32,11 +32,16 @@ Kinds and their rules (``n`` = ``min_journeys``, ``s`` = ``MIN_SHARE``, ``r`` = 
   mean time between the contacts that repeat (the issue stays open).
 - ``unnecessary_step`` (goal needed): conversion with the step minus conversion without it is
   below ``MARGIN`` (4 points) with confidence (one-sided z-test against the margin), with ≥ ``n``
-  decided journeys each way, and the step takes time. Cost: the median dwell at the step.
+  decided journeys each way, and the step takes time. Not for an entry point (≥ 90% of its
+  journeys start there), nor when journeys without it do far better (lift below −``MARGIN``:
+  an outcome, not a detour), nor when they convert anyway (above 1 − ``MARGIN``). Cost: the
+  median dwell at the step.
 - ``slow_transition``: the waits of a transition have a slow mode: on a log scale, two peaks at
   least ``slow_factor`` apart with a dip between them (a binomial test of the dip against a flat
   density); ≥ ``n`` journeys and ≥ ``s`` of the moves in the slow mode. Cost: the slow mode's
   median wait minus the usual one.
+
+A finding must cost something: extra customer time or lost conversions (severity above 0).
 
 One friction, one finding: the most specific kind absorbs the others on the same steps —
 ``ping_pong`` absorbs the loops, repeat contacts and escalations into its two touchpoints,
@@ -115,6 +120,7 @@ def find_frictions(
         for c, q in zip(tested, qs, strict=True):
             c.q = float(q)
     kept = [c for c in cands if c.effect_ok and (math.isnan(c.p) or c.q <= settings.alpha)]
+    kept = [c for c in kept if c.extra_minutes > 0 or c.lost > 0]  # a friction costs something
     kept = _absorb(kept)
     total = max(totals["journeys"], 1)
     out = []
@@ -195,10 +201,13 @@ def _conversion_cost(
 ) -> tuple[float, float, float, float]:
     """(conversion of the affected, of the others, lost conversions, p-value of the
     difference): lost counts only when the affected convert significantly less (two-sided
-    Fisher at ``alpha``)."""
+    Fisher at ``alpha``); no comparison (NaN) when either group has fewer than
+    ``min_journeys`` decided journeys."""
     if not ctx.goal:
         return math.nan, math.nan, 0.0, math.nan
     c1, c2 = _rate(k1, n1), _rate(k2, n2)
+    if min(n1, n2) < ctx.s.min_journeys:
+        return c1, c2, 0.0, math.nan
     p = _differs(k1, n1, k2, n2)
     lost = (c2 - c1) * n1 if c1 < c2 and p <= ctx.s.alpha else 0.0
     return c1, c2, lost, p
@@ -231,12 +240,15 @@ def _points(a: float, b: float) -> str:
 
 def _conversion_clause(c: _Candidate, who: str = "they") -> str:
     a, b = c.evidence.get("conversion_affected"), c.evidence.get("conversion_others")
-    if a is None or b is None or a != a or b != b or min(a, b) > 0.999:
-        return ""
+    p = c.evidence.get("conversion_p_value", math.nan)
+    if a is None or b is None or a != a or b != b or p != p or min(a, b) >= 0.995:
+        return ""  # no conversion, too few to compare, or everyone converts
     if c.lost > 0:
         return f"; {who} convert {_points(a, b)} less ({_pct(a)} vs {_pct(b)})"
-    if a > b and c.evidence.get("conversion_p_value", 1.0) <= c.alpha:
+    if p <= c.alpha:
         return f"; {who} convert more often ({_pct(a)} vs {_pct(b)})"
+    if abs(a - b) >= 0.05:
+        return f"; {who} convert {_pct(a)} vs {_pct(b)}, not a significant difference"
     return f"; {who} convert about as often ({_pct(a)} vs {_pct(b)})"
 
 
@@ -541,7 +553,12 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
                 steps=(name,),
                 journeys=int(row["journeys"]),
                 p=p,
-                effect_ok=spent > 0 and float(row["at_risk"]) >= s.min_journeys,
+                # about as well without it (not far better: that is an outcome, not a detour),
+                # and room to do better (when nearly everyone converts, nothing can help)
+                effect_ok=spent > 0
+                and float(row["at_risk"]) >= s.min_journeys
+                and lift >= -s.margin
+                and p2 <= 1 - s.margin,
                 extra_minutes=spent / 60.0,
                 lost=conv[2],
                 evidence={
