@@ -203,7 +203,7 @@ def test_unnecessary_step() -> None:
         0.0,
     )
     assert ev["median_dwell_s"] == 120.0
-    assert ev["p_value"] == pytest.approx(0.004911, abs=1e-5)  # z = -0.04 / 0.01549
+    assert ev["p_value"] == pytest.approx(0.000624, abs=1e-6)  # z = -0.05 / 0.01549
     assert f.severity == pytest.approx(2000 * 2 / 60)
     assert f.explanation == (
         "Journeys through 'U' reach 'D' no more often than journeys without it (60% vs 60%), "

@@ -30,7 +30,7 @@ BINS_PER_DOUBLING = 2  # wait histograms: one bin per factor √2
 # defaults of FrictionSettings (documented in journeymap.mining.frictions)
 MIN_SHARE = 0.05  # a friction concerns at least 5% of the journeys (or moves) at its place
 MIN_RATIO = 2.0  # "far more than elsewhere": at least twice the rate elsewhere
-MARGIN = 0.04  # unnecessary step: conversion lift below 4 points, with confidence
+MARGIN = 0.05  # unnecessary step: lift below 5 points with confidence, and below 2.5 measured
 ESCALATION = 0.3  # channel switch: designed effort at least 0.3 higher (web 0.2 → chat 0.5)
 ENTRY_SHARE = 0.9  # unnecessary step: not a step (nearly) every journey through it starts at
 

@@ -31,8 +31,9 @@ Kinds and their rules (``n`` = ``min_journeys``, ``s`` = ``MIN_SHARE``, ``r`` = 
   contacts, ≥ ``s`` and ≥ ``r`` × the share for other reasons; ≥ ``n`` customers. Cost: the
   mean time between the contacts that repeat (the issue stays open).
 - ``unnecessary_step`` (goal needed): conversion with the step minus conversion without it is
-  below ``MARGIN`` (4 points) with confidence (one-sided z-test against the margin), with ≥ ``n``
-  decided journeys each way, and the step takes time. Not for an entry point (≥ 90% of its
+  below ``MARGIN`` (5 points) with confidence (one-sided z-test against the margin) and the
+  measured lift is below half the margin, with ≥ ``n`` decided journeys each way, and the step
+  takes time. Not for an entry point (≥ 90% of its
   journeys start there), nor when journeys without it do far better (lift below −``MARGIN``:
   an outcome, not a detour), nor when they convert anyway (above 1 − ``MARGIN``). Cost: the
   median dwell at the step.
@@ -557,7 +558,7 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
                 # and room to do better (when nearly everyone converts, nothing can help)
                 effect_ok=spent > 0
                 and float(row["at_risk"]) >= s.min_journeys
-                and lift >= -s.margin
+                and -s.margin <= lift <= s.margin / 2
                 and p2 <= 1 - s.margin,
                 extra_minutes=spent / 60.0,
                 lost=conv[2],
