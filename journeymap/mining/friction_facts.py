@@ -100,7 +100,7 @@ def friction_facts(
     moves = walk.filter(walk.nxt_code.notnull())
     width = max(names, default=0) + 1
     key = moves.tp_code.cast("int64") * width + moves.nxt_code.cast("int64")
-    outcome = jr.select("jid", "outcome")
+    outcome = jr.select("jid", "decided", "won")  # booleans: cheaper than comparing strings
     facts: dict[str, pd.DataFrame] = {}
 
     # wait histograms (log scale), the input of slow-mode detection, of the transitions that
@@ -314,8 +314,8 @@ def _slow(
         slow_wait_s=m.wait_s.max(where=m.slow),
     )
     per_journey = per_journey.join(outcome, "jid")
-    decided = per_journey.outcome != "open"
-    converted = per_journey.outcome == "converted"
+    decided = per_journey.decided
+    converted = per_journey.won
     slow = per_journey.slow
     by_journey = per_journey.group_by(["tp_code", "nxt_code"]).aggregate(
         journeys=per_journey.count(),
@@ -359,8 +359,8 @@ def _pairs(
         stop_us=m.end_us.max(),  # the end of the last move between A and B
     )
     per_journey = per_journey.join(outcome, "jid")
-    decided = per_journey.outcome != "open"
-    converted = per_journey.outcome == "converted"
+    decided = per_journey.decided
+    converted = per_journey.won
     bounced = per_journey.bounced
     span = (per_journey.stop_us - per_journey.start_us).cast("float64") / 1e6
     agg = per_journey.group_by(["lo", "hi"]).aggregate(
@@ -386,8 +386,8 @@ def _switches(
     # the wait for B; the detour adds B's median dwell (see frictions._switches)
     detour = m.group_by(["tp_code", "nxt_code"]).aggregate(switch_wait_s=m.wait_s.median())
     per_journey = m.select("tp_code", "nxt_code", "jid").distinct().join(outcome, "jid")
-    decided = per_journey.outcome != "open"
-    converted = per_journey.outcome == "converted"
+    decided = per_journey.decided
+    converted = per_journey.won
     agg = per_journey.group_by(["tp_code", "nxt_code"]).aggregate(
         switchers=per_journey.count(),
         switch_decided=decided.sum(),
