@@ -43,10 +43,18 @@ def connect(*, memory_limit: str | None = None) -> ibis.BaseBackend:
     """An in-process DuckDB backend that spills to a temporary folder instead of failing."""
     spill = os.path.join(tempfile.gettempdir(), "journeymap-spill")
     os.makedirs(spill, exist_ok=True)
-    config: dict[str, object] = {"temp_directory": spill, "preserve_insertion_order": True}
+    config: dict[str, object] = {
+        "temp_directory": spill,
+        "preserve_insertion_order": True,
+        # Ibis 12 compiles array lambdas with the arrow syntax that DuckDB 2 deprecates
+        "lambda_syntax": "ENABLE_SINGLE_ARROW",
+    }
     if memory_limit:
         config["memory_limit"] = memory_limit
-    return ibis.duckdb.connect(**config)
+    backend = ibis.duckdb.connect(**config)
+    # progress is reported through ``progress=``; DuckDB's own bar would garble the terminal
+    backend.con.execute("SET enable_progress_bar = false").fetchall()
+    return backend
 
 
 @dataclass(frozen=True)
