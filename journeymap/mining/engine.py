@@ -112,6 +112,7 @@ def mine_tables(
                 goal_codes=goal_codes,
                 horizon_s=horizon_s,
                 has_goal=bool(goal),
+                width=max(names, default=0) + 1,
                 masks=masks,
                 designed=designed,
             )
@@ -129,7 +130,7 @@ def mine_tables(
         usual_wait_s = _usual_wait(transitions)
         report("collecting results", 0.8)
         journeys = _journey_frame(jr, variants_all, codes, events, jt)
-        variants = _variant_frame(variants_all, names, top_variants, total=len(journeys))
+        variants = _variant_frame(variants_all, walk, names, top_variants, total=len(journeys))
         facts: dict[str, pd.DataFrame] = {}
         if settings is not None:
             from journeymap.mining.friction_facts import friction_facts
@@ -170,7 +171,10 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
 
     ``switch``: the next event of the journey is on another channel."""
     w = ibis.window(group_by=events.jid, order_by=[events.t_us, events.seq])
-    switch = (events.channel != events.channel.lead().over(w)).fill_null(False)
+    # channel codes when the events have them: comparing integers, not strings, saves a
+    # third of the walk's time
+    channel = events.ch_code if "ch_code" in events.columns else events.channel
+    switch = (channel != channel.lead().over(w)).fill_null(False)
     return events.select(
         "jid",
         "tp_code",
@@ -221,9 +225,11 @@ def _journeys(
     goal_codes: list[int],
     horizon_s: float,
     has_goal: bool,
+    width: int,
     masks: bool = False,
     designed: dict[int, float] | None = None,
 ) -> ir.Table:
+    """One row per journey: events, ends, path fingerprint, outcome and per-journey counts."""
     reached = walk.tp_code.isin(goal_codes).any() if goal_codes else ibis.literal(False)
     jr = walk.group_by("jid").aggregate(
         events=walk.count(),
@@ -231,7 +237,7 @@ def _journeys(
         end_us=walk.t_us.max(),
         first_code=walk.tp_code.argmin(walk.pos),
         last_code=walk.tp_code.argmax(walk.pos),
-        codes=walk.tp_code.collect(order_by=walk.pos),
+        **_fingerprint(walk, width),
         reached=reached,
         goal_pos=walk.pos.min(where=walk.tp_code.isin(goal_codes)) if goal_codes else _NO_POS,
         immediate=(walk.nxt_code == walk.tp_code).fill_null(False).sum(),
@@ -253,6 +259,23 @@ def _journeys(
 
 _NO_POS = ibis.literal(None, type="int64")
 _ONE = ibis.literal(1).cast("uint64")
+_FP = 1 << 40
+VARIANT_KEY = ["fp1", "fp2", "events"]
+
+
+def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
+    """The path of a journey as two 40-bit sums of hashes of (position, touchpoint).
+
+    With the journey's length they identify its variant: two different paths share all three
+    with odds of about one in 10^24 per pair (below 10^-12 for a million variants). Sums need
+    no ordering, so this costs a fifth of collecting each journey's ordered list of
+    touchpoints (10M events: 0.2 s vs 1.0 s); the paths of the variants shown are collected
+    from one representative journey each (:func:`_variant_frame`)."""
+    x = walk.pos.cast("int64") * width + walk.tp_code.cast("int64")
+    return {
+        "fp1": ((x * 2).hash() % _FP).sum(),
+        "fp2": ((x * 2 + 1).hash() % _FP).sum(),
+    }
 
 
 def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str, ir.Value]:
@@ -275,12 +298,16 @@ def _journey_steps(walk: ir.Table) -> ir.Table:
 
 
 def _variants(jr: ir.Table) -> ir.Table:
-    v = jr.group_by("codes").aggregate(
+    """One row per distinct path, ranked by journeys (ties: the variant whose first journey
+    started first, then a fixed internal order)."""
+    v = jr.group_by(VARIANT_KEY).aggregate(
         journeys=jr.count(),
-        converted=(jr.outcome == "converted").sum(),
+        converted=jr.won.sum(),
         median_duration_s=jr.duration_s.median(),
+        first_us=jr.start_us.min(),
+        rep_jid=jr.jid.argmin(jr.start_us),
     )
-    rank = ibis.row_number().over(order_by=[ibis.desc(v.journeys), v.codes])
+    rank = ibis.row_number().over(order_by=[ibis.desc(v.journeys), v.first_us, v.rep_jid])
     return v.mutate(variant=rank + 1)
 
 
@@ -369,9 +396,12 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     returned = ((moves.nxt2_code == moves.tp_code) & (moves.nxt_code != moves.tp_code)).fill_null(
         False
     )
+    # journeys per transition: a grouping by journey and transition, then a count (a distinct
+    # count of journeys per transition costs twice as much)
+    per_journey = moves.group_by(["tp_code", "nxt_code", "jid"]).aggregate(n=moves.count())
+    journeys = per_journey.group_by(["tp_code", "nxt_code"]).aggregate(journeys=_count)
     agg = moves.group_by(["tp_code", "nxt_code"]).aggregate(
         count=moves.count(),
-        journeys=moves.jid.nunique(),
         median_s=moves.wait_s.median(),
         p90_s=moves.wait_s.quantile(0.9),
         max_s=moves.wait_s.max(),
@@ -380,7 +410,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     )
     src = codes.rename(source="touchpoint")
     dst = codes.rename(target="touchpoint", nxt_code="tp_code")
-    table = agg.join(src, "tp_code").join(dst, "nxt_code")
+    table = agg.join(journeys, ["tp_code", "nxt_code"]).join(src, "tp_code").join(dst, "nxt_code")
     df = table.to_pandas()
     first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
     df = df[first + [c for c in df.columns if c not in first]]
@@ -406,7 +436,7 @@ def _journey_frame(
     first = codes.rename(first_step="touchpoint", first_code="tp_code")
     last = codes.rename(last_step="touchpoint", last_code="tp_code")
     table = (
-        jr.join(variants.select("codes", "variant"), "codes")
+        jr.join(variants.select(*VARIANT_KEY, "variant"), VARIANT_KEY)
         .join(ids, "jid")
         .join(first, "first_code")
         .join(last, "last_code")
@@ -444,12 +474,13 @@ def _journey_frame(
 
 
 def _variant_frame(
-    variants: ir.Table, names: dict[int, str], top: int | None, *, total: int
+    variants: ir.Table, walk: ir.Table, names: dict[int, str], top: int | None, *, total: int
 ) -> pd.DataFrame:
-    v = variants.order_by("variant")
-    if top is not None:
-        v = v.limit(top)
-    df = v.to_pandas()
+    """The ``top`` variants with their paths, read from one journey of each."""
+    v = variants if top is None else variants.filter(variants.variant <= top)
+    shown = walk.filter(walk.jid.isin(v.rep_jid))
+    paths = shown.group_by(rep_jid="jid").aggregate(codes=shown.tp_code.collect(order_by=shown.pos))
+    df = v.join(paths, "rep_jid").order_by("variant").to_pandas()
     df["path"] = [tuple(names[c] for c in codes) for codes in df["codes"]]
     df["share"] = df["journeys"] / total if total else 0.0
     df["conversion_rate"] = df["converted"] / df["journeys"]
@@ -458,6 +489,10 @@ def _variant_frame(
         ["variant", "path", "steps", "journeys", "share", "conversion_rate", "median_duration_s"]
     ]
     return _ints(df, ["variant", "steps", "journeys"]).reset_index(drop=True)
+
+
+def _count(t: ir.Table) -> ir.Value:
+    return t.count()
 
 
 def _ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

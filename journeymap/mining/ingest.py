@@ -46,6 +46,7 @@ CANONICAL = (
     "touchpoint",
     "tp_code",
     "channel",
+    "ch_code",
     "ts",
     "t_us",
     "seq",
@@ -156,6 +157,7 @@ def read_log(
         columns,
         mapping,
         ts_plan.expression,
+        native_ts=ts_plan.native,
         dedupe=dedupe,
         survey=survey,
     )
@@ -180,11 +182,11 @@ def read_log(
         )
     _check_unparsable_share(con.con, counts, read, mapping, raw)
     report("building journeys", 0.6)
-    _build_events(con.con, mapping, gap_s=gap_s, survey=survey)
+    figures = _build_events(con.con, mapping, gap_s=gap_s, survey=survey)
     report("summarising", 0.9)
     guessed = {role for role in survey if {"ces": ces, "csat": csat, "nps": nps}[role] is None}
     notes = (*raw.notes, *_survey_notes(con.con, survey, guessed=guessed))
-    quality = _quality(con.con, raw.label, read, used, counts, ts_plan, mapping, notes, gap_s)
+    quality = _quality(raw.label, read, used, counts, figures, ts_plan, mapping, notes, gap_s)
     report("read", 1.0)
     return EventLog(con.table("jm_events"), mapping=mapping, quality=quality, gap_s=gap_s)
 
@@ -196,6 +198,7 @@ def _stage(
     m: ColumnMapping,
     ts_expr: str,
     *,
+    native_ts: bool = False,
     dedupe: bool,
     survey: dict[str, str],
 ) -> None:
@@ -222,18 +225,28 @@ def _stage(
         keys = ", ".join(q(c) for c in columns)
         dup = f"row_number() OVER (PARTITION BY {keys} ORDER BY __seq) > 1"
     raw_ts = q(m.timestamp)
-    journey = text(m.journey) if m.journey else text(m.case)
-    # Touchpoints get their alphabetical rank from a small dictionary, and journeys a 63-bit
-    # hash of their id (checked for collisions in _build_events): the engine sorts and groups
-    # by integers, several times faster than by strings (10M events: 1.1 s vs 4.7 s).
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE jm_codes AS
-        SELECT touchpoint, (row_number() OVER (ORDER BY touchpoint) - 1)::INTEGER AS tp_code
-        FROM (SELECT DISTINCT {text(m.touchpoint)} AS touchpoint FROM {view})
-        WHERE touchpoint IS NOT NULL
-        """
+    # a native timestamp cannot be a blank string (and casting it to text costs a second per
+    # 10M events)
+    ts_missing = (
+        f"{raw_ts} IS NULL" if native_ts else f"({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '')"
     )
+    journey = text(m.journey) if m.journey else text(m.case)
+    # Touchpoints and channels get their alphabetical rank from small dictionaries, and
+    # journeys a 63-bit hash of their id (checked for collisions in _build_events): the engine
+    # sorts, groups and compares integers, several times faster than strings (10M events:
+    # 1.1 s vs 4.7 s).
+    for table, code, col in (
+        ("jm_codes", "tp_code", m.touchpoint),
+        ("jm_chans", "ch_code", m.channel),
+    ):
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS {code}
+            FROM (SELECT DISTINCT {text(col)} AS value FROM {view})
+            WHERE value IS NOT NULL
+            """
+        )
     # One pass over the source: the events with their canonical columns, and for each one
     # that cannot be used, the first reason why. jm_events is a view of the usable ones.
     con.execute(
@@ -243,13 +256,14 @@ def _stage(
             SELECT __seq, {text(m.case)} AS __customer, {text(m.touchpoint)} AS __touchpoint,
                    {journey} AS __journey, {ts_expr} AS __ts,
                    {text(m.channel)} AS __channel, {text(m.outcome)} AS __outcome,
-                   ({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '') AS __ts_missing,
+                   {ts_missing} AS __ts_missing,
                    {dup} AS __dup{survey_sql}{attr_sql}
             FROM {view}
         )
         SELECT (hash(__journey) >> 1)::BIGINT AS jid, __journey AS journey,
                __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
-               __channel AS channel, __ts AS ts, epoch_us(__ts) AS t_us, __seq::BIGINT AS seq,
+               __channel AS channel, h.ch_code AS ch_code, __ts AS ts, epoch_us(__ts) AS t_us,
+               __seq::BIGINT AS seq,
                __outcome AS outcome,
                p.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
                             __outcome, __ts_missing, __dup),
@@ -262,10 +276,11 @@ def _stage(
                    WHEN __ts IS NULL THEN 'unparsable timestamp'
                    WHEN __dup THEN 'exact duplicate'
                END AS __reason
-        FROM parsed p LEFT JOIN jm_codes c ON p.__touchpoint = c.touchpoint
+        FROM parsed p LEFT JOIN jm_codes c ON p.__touchpoint = c.value
+        LEFT JOIN jm_chans h ON p.__channel = h.value
         """
     )
-    con.execute("DROP TABLE jm_codes")
+    con.execute("DROP TABLE jm_codes; DROP TABLE jm_chans")
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
@@ -315,8 +330,9 @@ def _build_events(
     *,
     gap_s: float | None,
     survey: dict[str, str] | None = None,
-) -> None:
-    """Expose the usable events as ``jm_events``, splitting customers by ``gap_s`` if given."""
+) -> tuple[Any, ...]:
+    """Expose the usable events as ``jm_events``, splitting customers by ``gap_s`` if given;
+    return their :func:`_counts`."""
     hidden = ", ".join(["__reason", *(f"__{role}_given" for role in survey or {})])
     source = "jm_stage"
     if m.journey is None and gap_s is not None:
@@ -345,11 +361,19 @@ def _build_events(
         f"CREATE OR REPLACE TEMP VIEW jm_events AS SELECT * EXCLUDE ({hidden}) "
         f"FROM {source} WHERE __reason IS NULL"
     )
-    ids, journeys = con.execute(
-        "SELECT count(DISTINCT jid), count(DISTINCT journey) FROM jm_events"
-    ).fetchall()[0]
-    if ids != journeys:
+    counts = _counts(con)
+    if counts[0] != counts[1]:  # two journey ids share a hash
         renumber_journeys(con, source)
+    return counts
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """Distinct journey hashes, journeys, customers, touchpoints, channels; first and last
+    time of ``jm_events``, in one pass."""
+    return con.execute(
+        "SELECT count(DISTINCT jid), count(DISTINCT journey), count(DISTINCT customer), "
+        "count(DISTINCT tp_code), count(DISTINCT ch_code), min(ts), max(ts) FROM jm_events"
+    ).fetchall()[0]
 
 
 def renumber_journeys(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -427,20 +451,17 @@ def _survey_notes(
 
 
 def _quality(
-    con: duckdb.DuckDBPyConnection,
     label: str,
     read: int,
     used: int,
     counts: dict[str | None, int],
+    figures: tuple[Any, ...],
     ts_plan: Any,
     m: ColumnMapping,
     notes: Sequence[str],
     gap_s: float | None,
 ) -> QualityReport:
-    journeys, customers, touchpoints, channels, first, last = con.execute(
-        "SELECT count(DISTINCT jid), count(DISTINCT customer), count(DISTINCT tp_code), "
-        "count(DISTINCT channel), min(ts), max(ts) FROM jm_events"
-    ).fetchall()[0]
+    _ids, journeys, customers, touchpoints, channels, first, last = figures
     extra = list(notes)
     if m.guessed:
         extra.append(

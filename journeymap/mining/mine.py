@@ -80,8 +80,8 @@ def mine(
           by the journeys that reached the step and are not open.
         - ``transitions``: directly-follows pairs within journeys, ``journeys`` counts each
           journey once; waits are medians and 90th percentiles (linear interpolation).
-        - ``variants``: ranked by journeys (ties: by path); ``conversion_rate`` is the share
-          of the variant's journeys that converted.
+        - ``variants``: ranked by journeys (ties: the variant whose first journey started
+          first); ``conversion_rate`` is the share of the variant's journeys that converted.
 
     Example:
         >>> import pandas as pd, journeymap as jm

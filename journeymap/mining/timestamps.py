@@ -53,6 +53,11 @@ class TimestampPlan:
     description: str
     timezone: str
 
+    @property
+    def native(self) -> bool:
+        """The column holds timestamps or dates already (no text to parse, no blank strings)."""
+        return self.description.startswith("native")
+
 
 def plan_timestamp(
     con: duckdb.DuckDBPyConnection,

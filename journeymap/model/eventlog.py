@@ -7,9 +7,10 @@ original column names are kept in :class:`ColumnMapping`.
 Canonical event columns: ``jid`` (int, a journey number the engine sorts by),
 ``journey`` (str), ``customer`` (str), ``touchpoint`` (str),
 ``tp_code`` (int, the touchpoint's rank in alphabetical order), ``channel`` (str or null),
-``ts`` (timestamp, naive UTC when the source had offsets), ``t_us`` (microseconds since the
-epoch), ``seq`` (the event's row number in the source: breaks timestamp ties in file order),
-``outcome`` (str or null), followed by every other source column as an attribute.
+``ch_code`` (int or null, the channel's rank in alphabetical order), ``ts`` (timestamp, naive
+UTC when the source had offsets), ``t_us`` (microseconds since the epoch), ``seq`` (the
+event's row number in the source: breaks timestamp ties in file order), ``outcome`` (str or
+null), followed by every other source column as an attribute.
 """
 
 from __future__ import annotations
