@@ -234,12 +234,17 @@ def test_frictions_name_each_deviation(cmp: jm.Comparison) -> None:
         ("deviation", ("C", "A")),  # done before A in j5
     }
     assert not any("B" in f.steps for f in cmp.frictions)  # optional, skipped by design
-    first = cmp.frictions[0]
-    assert (first.kind, first.rank, first.severity) == ("slow_transition", 1, 1.0)  # 1 x 60 min
-    assert "17% of customers wait longer than the designed 1h after 'C'" in first.explanation
-    extra = next(f for f in cmp.frictions if f.kind == "unnecessary_step")
+    extra = cmp.frictions[0]
+    assert (extra.kind, extra.rank) == ("unnecessary_step", 1)
     assert extra.severity == pytest.approx(2 * 5 / 60, abs=1e-6)  # 2 journeys x 5 min on X
+    assert (extra.evidence["active_minutes"], extra.evidence["wait_minutes"]) == (5.0, 0.0)
     assert "it is not in the designed journey" in extra.explanation
+    slow = cmp.frictions[1]
+    assert (slow.kind, slow.rank) == ("slow_transition", 2)
+    # 1 journey waits 60 min beyond the design: waiting, weighed 1/240
+    assert (slow.evidence["active_minutes"], slow.evidence["wait_minutes"]) == (0.0, 60.0)
+    assert slow.severity == pytest.approx(1 * 60 / 240 / 60, abs=1e-6)
+    assert "17% of customers wait longer than the designed 1h after 'C'" in slow.explanation
     texts = " | ".join(f.explanation for f in cmp.frictions)
     assert "14% of customers who go past 'C' skip it; the design requires it" in texts
     assert "11% of customers who reach 'A' or 'C' get to 'C' first" in texts  # j5 of 9
@@ -257,7 +262,7 @@ def test_all_frictions_merges_with_the_map(cmp: jm.Comparison, jmap: jm.JourneyM
     merged = cmp.all_frictions(type("M", (), {"frictions": (same, other)})())
     assert [f.explanation for f in merged].count("from the map") == 0
     assert [f.rank for f in merged] == list(range(1, len(cmp.frictions) + 2))
-    assert merged[1].kind == "loop"  # 0.5 ranks between 1.0 and 0.17
+    assert merged[0].kind == "loop"  # 0.5 ranks above 0.17 (X) and 0.004 (the wait after C)
 
 
 def test_coverage_aligns_the_most_common_variants_first(

@@ -79,7 +79,8 @@ def test_loop() -> None:
     assert (f.steps, f.journeys) == (("X",), 30)
     ev = f.evidence
     assert (ev["extra_visits"], ev["rate"], ev["baseline_rate"]) == (30, 0.3, 0.0)
-    assert ev["loop_median_s"] == 120.0 and ev["extra_minutes"] == 2.0
+    assert ev["loop_median_s"] == 120.0
+    assert (ev["active_minutes"], ev["wait_minutes"], ev["lost_conversions"]) == (2.0, 0.0, 0.0)
     assert f.severity == pytest.approx(30 * 2 / 60)
     assert math.isnan(ev["conversion_affected"])  # no goal, no conversions
     assert f.explanation == (
@@ -113,6 +114,8 @@ def test_ping_pong_absorbs_the_loops_it_causes() -> None:
     assert ev["return_rate"] == pytest.approx(80 / 180) and ev["baseline_rate"] == 0.0
     assert (ev["rate"], ev["moving_journeys"], ev["bounces"]) == (0.4, 100, 80)
     assert ev["bounce_median_s"] == 180.0  # from the first A to the last return to B
+    # 2 bounces + the first move: 3 gaps of 1 min, all effort (each up to 30 min)
+    assert (ev["active_minutes"], ev["wait_minutes"]) == (3.0, 0.0)
     assert f.severity == pytest.approx(40 * 3 / 60)
     assert f.explanation.startswith(
         "40% of the journeys that go between 'A' and 'B' bounce back and forth (40 journeys, "
@@ -134,6 +137,8 @@ def test_channel_switch() -> None:
     assert (ev["from_channel"], ev["to_channel"]) == ("web", "phone")
     assert (ev["rate"], ev["baseline_rate"], ev["stay_rate"]) == (0.3, 0.0, 0.7)
     assert ev["detour_median_s"] == 20 * 60.0  # from F to the touchpoint after the call
+    # two gaps (10 min to the call, 10 min at it), both under 30 min: effort
+    assert (ev["active_minutes"], ev["wait_minutes"]) == (20.0, 0.0)
     assert f.severity == pytest.approx(30 * 20 / 60)
     assert f.explanation == (
         "30% of the customers who leave 'F' (web) turn to 'Call' (phone) next (0% after other "
@@ -170,7 +175,11 @@ def test_repeat_contact_across_journeys() -> None:
     assert ev["rate"] == pytest.approx(20 / 90) and ev["baseline_rate"] == 0.0
     assert ev["customer_rate"] == pytest.approx(20 / 65)
     assert ev["gap_median_s"] == 2 * 86400.0
-    assert f.severity == pytest.approx(20 * 2 * 24 * 60 / 60)  # the issue stays open 2 days
+    # effort: 1 repeated call each, the call's median dwell (30 min to the email, up to 30);
+    # waiting: the issue stays open 2 days between the calls, weighed 1/240 (12 min)
+    assert (ev["active_minutes"], ev["wait_minutes"]) == (30.0, 2 * 24 * 60.0)
+    assert ev["wait_weight"] == pytest.approx(1 / 240)
+    assert f.severity == pytest.approx(20 * (30 + 2 * 24 * 60 / 240) / 60)  # 14
     assert f.explanation == (
         "31% of the customers who make 'Call' come back for the same reason within 7 days "
         "(20 repeat contacts, 22% of its contacts against 0% for other contacts), a median "
@@ -203,6 +212,7 @@ def test_unnecessary_step() -> None:
         0.0,
     )
     assert ev["median_dwell_s"] == 120.0
+    assert (ev["active_minutes"], ev["wait_minutes"]) == (2.0, 0.0)
     assert ev["p_value"] == pytest.approx(0.000624, abs=1e-6)  # z = -0.05 / 0.01549
     assert f.severity == pytest.approx(2000 * 2 / 60)
     assert f.explanation == (
@@ -220,13 +230,37 @@ def test_slow_transition() -> None:
     assert (f.steps, f.journeys) == (("A", "B"), 80)
     ev = f.evidence
     assert (ev["rate"], ev["usual_wait_s"], ev["slow_wait_s"]) == (0.4, 3600.0, 8 * 86400.0)
-    assert ev["extra_minutes"] == pytest.approx(8 * 24 * 60 - 60)
-    assert f.severity == pytest.approx(80 * (8 * 24 * 60 - 60) / 60)
+    # the customer waits: no effort, 11,460 waiting minutes weighed 1/240 (47.75 min each)
+    assert (ev["active_minutes"], ev["wait_minutes"]) == (0.0, pytest.approx(8 * 24 * 60 - 60))
+    assert f.severity == pytest.approx(80 * (8 * 24 * 60 - 60) / 240 / 60)  # 63.67
     assert ev["p_value"] == pytest.approx(0.5**80)  # nothing in the dip, 80 in the smaller peak
     assert f.explanation == (
         "40% of the moves from 'A' to 'B' wait a median 8 days instead of the usual 1 h "
         "(80 journeys)."
     )
+
+
+def test_the_same_minutes_rank_lower_as_waiting_than_as_effort() -> None:
+    # X: one repeat 3 h later, a single gap: 30 min of effort (a session) and 150 min waiting.
+    # Y: six repeats 30 min apart: the same 180 min, six gaps of effort.
+    S, E = ("S", 0), ("E", 182)
+    x_loop = [S, ("X", 1), ("X", 181), E]
+    y_loop = [S, *(("Y", 1 + 30 * i) for i in range(7)), E]
+    jmap = jm.mine(
+        log_of([(30, x_loop), (30, y_loop), (140, [S, ("X", 1), ("Y", 2), ("E", 3)])]),
+        horizon="1m",
+    )
+    assert [(f.kind, f.steps) for f in jmap.frictions] == [("loop", ("Y",)), ("loop", ("X",))]
+    y, x = jmap.frictions
+    assert y.evidence["loop_median_s"] == x.evidence["loop_median_s"] == 180 * 60.0
+    assert (y.evidence["active_minutes"], y.evidence["wait_minutes"]) == (180.0, 0.0)
+    assert (x.evidence["active_minutes"], x.evidence["wait_minutes"]) == (30.0, 150.0)
+    assert y.severity == pytest.approx(30 * 180 / 60)  # 90
+    assert x.severity == pytest.approx(30 * (30 + 150 / 240) / 60)  # 15.31
+    # on the scale itself: 10 journeys x 60 min is 10 h as effort, 2.5 min as waiting
+    assert jm.severity_score(journeys=10, active_minutes=60) == 10.0
+    assert jm.severity_score(journeys=10, wait_minutes=60) == pytest.approx(2.5 / 60, abs=1e-6)
+    assert jm.severity_score(journeys=10, wait_minutes=60, wait_weight=1) == 10.0
 
 
 def test_nights_and_weekends_are_not_slow_transitions() -> None:
@@ -249,7 +283,13 @@ def test_frictions_frame_columns() -> None:
     frame = jm.mine(log_of([(30, [S, X, X2, E]), (70, [S, X, E])]), horizon="1m").frictions_frame()
     required = ["rank", "kind", "steps", "journeys", "share", "severity", "explanation"]
     assert frame.columns[: len(required) + 2].tolist()[:3] == required[:3]
-    assert {*required, "suggestion", "p_value", "q_value", "extra_minutes"} <= set(frame)
+    evidence = {"p_value", "q_value", "active_minutes", "wait_minutes", "lost_conversions"}
+    assert {*required, "suggestion", "wait_weight", *evidence} <= set(frame)
+    row = frame.loc[0]  # the severity can be recomputed from the row alone
+    minutes = row["active_minutes"] + row["wait_weight"] * row["wait_minutes"]
+    assert row["severity"] == pytest.approx(
+        (row["journeys"] * minutes + row["lost_conversions"] * 60) / 60
+    )
     assert frame.loc[0, "steps"] == ["X"] and frame.loc[0, "rank"] == 1
 
 

@@ -13,14 +13,16 @@ finding is about a missing step, which the skip finding already names.
 
 Each finding compares the journeys it hits (*affected*) with comparable journeys it spares
 (*reference*) and costs the difference on the one severity scale
-(:func:`journeymap.model.friction.severity_score`, customer-hours):
+(:func:`journeymap.model.friction.severity_score`, customer-hours of effort):
 
 - ``lost_conversions``: affected journeys that are not open × (reference conversion − affected
   conversion), counted only when the difference is significant (two-proportion z ≥ 1.96);
-- ``extra_minutes``: median duration of affected journeys that converted minus that of
-  reference journeys that converted (when positive and both groups have 5 or more); for a slow
-  transition, the median time waited beyond ``max_wait``; for a touchpoint outside the design,
-  its visits per journey times its median dwell (the time from it to the next event).
+- ``active_minutes`` and ``wait_minutes``: the median duration of affected journeys that
+  converted minus that of reference journeys that converted (when positive and both groups
+  have 5 or more), split as one gap (:func:`journeymap.model.friction.split_minutes`: effort up
+  to 30 minutes, the rest waiting); for a slow transition, the median time waited beyond
+  ``max_wait``, all waiting; for a touchpoint outside the design, its visits per journey times
+  its median dwell (the time from it to the next event), each visit one gap.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from journeymap.model.friction import Friction, rank_frictions, severity_score
+from journeymap.model.friction import (
+    WAIT_WEIGHT,
+    Friction,
+    rank_frictions,
+    severity_score,
+    split_minutes,
+)
 from journeymap.model.target import TargetJourney, format_duration
 
 __all__ = ["Effect", "effect", "name_frictions"]
@@ -48,7 +56,8 @@ class Effect:
     conversion_reference: float
     significant: bool
     lost_conversions: float
-    extra_minutes: float
+    active_minutes: float
+    wait_minutes: float
 
     @property
     def lift(self) -> float:
@@ -60,7 +69,9 @@ class Effect:
             "conversion_affected": self.conversion_affected,
             "conversion_reference": self.conversion_reference,
             "lost_conversions": round(self.lost_conversions, 3),
-            "extra_minutes": round(self.extra_minutes, 3),
+            "active_minutes": round(self.active_minutes, 3),
+            "wait_minutes": round(self.wait_minutes, 3),
+            "wait_weight": WAIT_WEIGHT,
         }
 
 
@@ -83,7 +94,7 @@ def effect(j: pd.DataFrame, affected: np.ndarray, reference: np.ndarray) -> Effe
     extra = 0.0
     if len(da) >= MIN_GROUP and len(dr) >= MIN_GROUP:
         extra = max(0.0, float(np.median(da) - np.median(dr)) / 60.0)
-    return Effect(ca, cr, significant, float(lost), extra)
+    return Effect(ca, cr, significant, float(lost), *split_minutes(extra))
 
 
 def name_frictions(
@@ -162,7 +173,7 @@ def name_frictions(
         if row.max_wait_s == row.max_wait_s and row.over_max_wait_rate >= min_rate:
             eff = effect(j, over, masks.continuing(k) & ~over)
             beyond = float(np.median(excess[over])) / 60.0 if over.any() else 0.0
-            eff = replace(eff, extra_minutes=beyond)
+            eff = replace(eff, active_minutes=0.0, wait_minutes=beyond)  # waiting, no effort
             found.append(
                 _friction(
                     "slow_transition",
@@ -224,7 +235,9 @@ def name_frictions(
         eff = effect(j, has & base, base & ~has)
         # the time an extra touchpoint costs is the time spent on it, until the next event
         dwell = row.median_dwell_s if row.median_dwell_s == row.median_dwell_s else 0.0
-        eff = replace(eff, extra_minutes=row.visits_per_journey * dwell / 60.0)
+        active, wait = split_minutes(dwell / 60.0)
+        visits = row.visits_per_journey
+        eff = replace(eff, active_minutes=visits * active, wait_minutes=visits * wait)
         where = "at the start" if row.after_step.startswith("▶") else f"after {row.after_step!r}"
         found.append(
             _friction(
@@ -267,7 +280,10 @@ def _friction(
         journeys=n,
         share=n / total if total else 0.0,
         severity=severity_score(
-            journeys=n, extra_minutes=eff.extra_minutes, lost_conversions=eff.lost_conversions
+            journeys=n,
+            active_minutes=eff.active_minutes,
+            wait_minutes=eff.wait_minutes,
+            lost_conversions=eff.lost_conversions,
         ),
         explanation=explanation,
         suggestion=suggestion,

@@ -5,8 +5,14 @@ events), proposes candidates with enough support, tests the rate that defines th
 same rate elsewhere, and keeps a candidate only when the test holds after the Benjamini–Hochberg
 correction over *all* tests of the log and the effect is large. Every kept friction carries its
 figures (``evidence``), one sentence with the numbers, and a severity on the one scale of
-:func:`journeymap.severity_score` (customer-hours: journeys × extra minutes, plus lost
-conversions × 60 minutes).
+:func:`journeymap.severity_score` (customer-hours of effort: journeys × (active minutes +
+``wait_weight`` × waiting minutes), plus lost conversions × 60 minutes).
+
+Active and waiting minutes: every cost below is elapsed time made of gaps between events; each
+gap counts as effort up to ``ACTIVE_GAP_MINUTES`` (30, a session) and the rest as waiting
+(:func:`journeymap.model.friction.split_minutes`, applied to the median with the number of
+gaps the cost spans). A slow transition's extra wait is all waiting. The evidence holds
+``active_minutes``, ``wait_minutes``, ``wait_weight`` and ``lost_conversions``.
 
 Kinds and their rules (``n`` = ``min_journeys``, ``s`` = ``MIN_SHARE``, ``r`` = ``MIN_RATIO``):
 
@@ -16,31 +22,34 @@ Kinds and their rules (``n`` = ``min_journeys``, ``s`` = ``MIN_SHARE``, ``r`` = 
   journeys that went on.
 - ``loop``: share of the journeys reaching a step that visit it again ≥ ``s`` and ≥ ``r`` × the
   same share at the other steps; ≥ ``n`` such journeys. Cost: the median time between the first
-  and the last visit, and the conversion gap of those journeys when significant.
+  and the last visit (one gap per immediate repeat, two per return through another step), and
+  the conversion gap of those journeys when significant.
 - ``ping_pong``: moves A → B (or B → A) followed by the return, as a share of those moves,
   ≥ ``r`` × the return rate of other moves; ≥ ``n`` bouncing journeys and ≥ ``s`` of the journeys
-  moving between A and B. Cost: the median time from the first bounce to the last return.
+  moving between A and B. Cost: the median time from the first bounce to the last return (one
+  gap per bounce, plus the first move).
 - ``channel_switch``: escalations A → B (to another channel, a contact channel whose designed
   effort is at least ``ESCALATION`` higher, e.g. web → phone) as a share of the moves out of A,
   ≥ ``s`` and ≥ ``r`` × the escalation rate after other steps; B is a contact touchpoint (its main
   channel is a contact channel) and A has a way forward in its own channel (≥ ``s`` of its moves
   stay in the channel), so a designed hand-over is not a friction. Cost: the detour, the median
-  wait from A to B plus B's median dwell.
+  wait from A to B plus B's median dwell (two gaps).
 - ``repeat_contact``: contacts of one reason (touchpoint on a contact channel) that repeat the
   same customer's previous one within ``repeat_window`` (across journeys), as a share of its
   contacts, ≥ ``s`` and ≥ ``r`` × the share for other reasons; ≥ ``n`` customers. Cost: the
-  mean time between the contacts that repeat (the issue stays open).
+  repeated contacts (each the contact's median dwell, one gap: effort) and the mean time
+  between the contacts that repeat (the issue stays open: waiting).
 - ``unnecessary_step`` (goal needed): conversion with the step minus conversion without it is
   below ``MARGIN`` (5 points) with confidence (one-sided z-test against the margin) and the
   measured lift is below half the margin, with ≥ ``n`` decided journeys each way, and the step
   takes time. Not for an entry point (≥ 90% of its
   journeys start there), nor when journeys without it do far better (lift below −``MARGIN``:
   an outcome, not a detour), nor when they convert anyway (above 1 − ``MARGIN``). Cost: the
-  median dwell at the step.
+  median dwell at the step (one gap).
 - ``slow_transition``: the waits of a transition have a slow mode: on a log scale, two peaks at
   least ``slow_factor`` apart with a dip between them (a binomial test of the dip against a flat
   density); ≥ ``n`` journeys and ≥ ``s`` of the moves in the slow mode. Cost: the slow mode's
-  median wait minus the usual one.
+  median wait minus the usual one, all waiting.
 
 A finding must cost something: extra customer time or lost conversions (severity above 0).
 
@@ -66,7 +75,13 @@ from journeymap.mining.friction_stats import (
     fisher_two_sided,
     normal_cdf,
 )
-from journeymap.model.friction import Friction, rank_frictions, severity_score
+from journeymap.model.friction import (
+    WAIT_WEIGHT,
+    Friction,
+    rank_frictions,
+    severity_score,
+    split_minutes,
+)
 
 __all__ = ["find_frictions"]
 
@@ -78,7 +93,8 @@ class _Candidate:
     journeys: int
     p: float  # the test's p-value (NaN: no comparison possible, not part of the family)
     effect_ok: bool  # support and effect gates passed
-    extra_minutes: float = 0.0
+    active: float = 0.0  # minutes of effort per affected journey
+    wait: float = 0.0  # minutes of waiting per affected journey
     lost: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
     sentence: Callable[[_Candidate], str] = field(default=lambda c: "")
@@ -121,15 +137,19 @@ def find_frictions(
         for c, q in zip(tested, qs, strict=True):
             c.q = float(q)
     kept = [c for c in cands if c.effect_ok and (math.isnan(c.p) or c.q <= settings.alpha)]
-    kept = [c for c in kept if c.extra_minutes > 0 or c.lost > 0]  # a friction costs something
+    kept = [c for c in kept if c.active + c.wait > 0 or c.lost > 0]  # a friction costs something
     kept = _absorb(kept)
     total = max(totals["journeys"], 1)
+    # FrictionSettings will carry it once mine takes the parameter; the default until then
+    wait_weight = float(getattr(settings, "wait_weight", WAIT_WEIGHT))
     out = []
     for c in kept:
         c.alpha = settings.alpha
         evidence = {
             **c.evidence,
-            "extra_minutes": round(c.extra_minutes, 3),
+            "active_minutes": round(c.active, 3),
+            "wait_minutes": round(c.wait, 3),
+            "wait_weight": wait_weight,
             "lost_conversions": round(c.lost, 2),
             "p_value": c.p,
             "q_value": c.q,
@@ -143,7 +163,11 @@ def find_frictions(
                 journeys=int(c.journeys),
                 share=c.journeys / total,
                 severity=severity_score(
-                    journeys=c.journeys, extra_minutes=c.extra_minutes, lost_conversions=c.lost
+                    journeys=c.journeys,
+                    active_minutes=c.active,
+                    wait_minutes=c.wait,
+                    lost_conversions=c.lost,
+                    wait_weight=wait_weight,
                 ),
                 explanation=c.sentence(c),
                 suggestion=c.suggestion,
@@ -304,6 +328,9 @@ def _loops(ctx: _Context) -> list[_Candidate]:
     loopers = st["loopers"].astype("float64")
     journeys = st["journeys"].astype("float64")
     all_l, all_j = loopers.sum(), journeys.sum()
+    tr = ctx.transitions
+    self_moves = tr[tr["tp_code"] == tr["nxt_code"]]
+    repeats = dict(zip(self_moves["tp_code"].map(ctx.names), self_moves["count"], strict=True))
     out = []
     for name in st.index:
         k, n = loopers[name], journeys[name]
@@ -319,6 +346,11 @@ def _loops(ctx: _Context) -> list[_Candidate]:
             row["non_open"] - row["loop_decided"],
         )
         span = float(row["loop_span_s"]) if row["loop_span_s"] == row["loop_span_s"] else 0.0
+        # going round: at least one gap per immediate repeat, two per return through another
+        # step, each effort up to a session; the rest of the span is waiting
+        extra = float(row["visits"] - row["journeys"])
+        immediate = min(float(repeats.get(name, 0)), extra)
+        active, wait = split_minutes(span / 60.0, (2 * extra - immediate) / k)
         out.append(
             _Candidate(
                 kind="loop",
@@ -326,7 +358,8 @@ def _loops(ctx: _Context) -> list[_Candidate]:
                 journeys=int(k),
                 p=_greater(k, n, all_l - k, all_j - n),
                 effect_ok=rate >= s.min_share and (base != base or rate >= s.min_ratio * base),
-                extra_minutes=span / 60.0,
+                active=active,
+                wait=wait,
                 lost=conv[2],
                 evidence={
                     "extra_visits": int(row["visits"] - row["journeys"]),
@@ -376,6 +409,8 @@ def _ping_pongs(ctx: _Context, pairs: pd.DataFrame) -> list[_Candidate]:
             ctx, row.bounce_converted, row.bounce_decided, row.other_converted, row.other_decided
         )
         span = float(row.span_s) if row.span_s == row.span_s else 0.0
+        # the span holds the bounces plus the move that started them: one gap each
+        active, wait = split_minutes(span / 60.0, row.bounces / max(row.bouncers, 1) + 1)
         out.append(
             _Candidate(
                 kind="ping_pong",
@@ -385,7 +420,8 @@ def _ping_pongs(ctx: _Context, pairs: pd.DataFrame) -> list[_Candidate]:
                 effect_ok=row.bouncers >= s.min_journeys
                 and share >= s.min_share
                 and (base != base or r / m >= s.min_ratio * base),
-                extra_minutes=span / 60.0,
+                active=active,
+                wait=wait,
                 lost=conv[2],
                 evidence={
                     "rate": share,
@@ -443,7 +479,11 @@ def _switches(ctx: _Context, switches: pd.DataFrame) -> list[_Candidate]:
             at["converted_with"] - row.switch_converted,
             at["non_open"] - row.switch_decided,
         )
-        detour = _num(row.switch_wait_s) + _num(st.at[b_name, "median_dwell_s"])
+        to_b, at_b = _num(row.switch_wait_s), _num(st.at[b_name, "median_dwell_s"])
+        detour = to_b + at_b
+        # two gaps: the wait for B and the time at B, each effort up to a session
+        (a1, w1), (a2, w2) = split_minutes(to_b / 60.0), split_minutes(at_b / 60.0)
+        active, wait = a1 + a2, w1 + w2
         out.append(
             _Candidate(
                 kind="channel_switch",
@@ -454,7 +494,8 @@ def _switches(ctx: _Context, switches: pd.DataFrame) -> list[_Candidate]:
                 and row.switchers >= s.min_journeys
                 and rate >= s.min_share
                 and (base != base or rate >= s.min_ratio * base),
-                extra_minutes=detour / 60.0,
+                active=active,
+                wait=wait,
                 lost=conv[2],
                 evidence={
                     "rate": rate,
@@ -497,6 +538,9 @@ def _repeat_contacts(ctx: _Context, contacts: pd.DataFrame) -> list[_Candidate]:
             continue
         rate, base = r / c, _rate(all_r - r, all_c - c)
         gap_total = float(row.gap_total_s) if row.gap_total_s == row.gap_total_s else 0.0
+        # the repeated contacts are effort (the contact's dwell, up to a session, each); the
+        # time between them, while the issue stays open, is waiting
+        handling, _ = split_minutes(_num(ctx.steps.at[name, "median_dwell_s"]) / 60.0)
         out.append(
             _Candidate(
                 kind="repeat_contact",
@@ -504,7 +548,8 @@ def _repeat_contacts(ctx: _Context, contacts: pd.DataFrame) -> list[_Candidate]:
                 journeys=rc,
                 p=_greater(r, c, all_r - r, all_c - c),
                 effect_ok=rate >= s.min_share and (base != base or rate >= s.min_ratio * base),
-                extra_minutes=gap_total / rc / 60.0,
+                active=r / rc * handling,
+                wait=gap_total / rc / 60.0,
                 evidence={
                     "rate": rate,
                     "baseline_rate": base,
@@ -547,6 +592,7 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
         se = math.sqrt(max(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2, 1e-12))
         p = normal_cdf((lift - s.margin) / se)
         spent = _num(row["median_dwell_s"])
+        active, wait = split_minutes(spent / 60.0)
         conv = _conversion_cost(ctx, k1, n1, k2, n2)
         out.append(
             _Candidate(
@@ -560,7 +606,8 @@ def _unnecessary(ctx: _Context) -> list[_Candidate]:
                 and float(row["at_risk"]) >= s.min_journeys
                 and -s.margin <= lift <= s.margin / 2
                 and p2 <= 1 - s.margin,
-                extra_minutes=spent / 60.0,
+                active=active,
+                wait=wait,
                 lost=conv[2],
                 evidence={
                     "rate": p1,
@@ -607,7 +654,7 @@ def _slow(ctx: _Context, slow: pd.DataFrame) -> list[_Candidate]:
                 and share >= s.min_share
                 and slow_s >= s.slow_factor * max(usual, 60.0)
                 and slow_s - usual >= s.min_delay_s,
-                extra_minutes=max(slow_s - usual, 0.0) / 60.0,
+                wait=max(slow_s - usual, 0.0) / 60.0,  # the customer waits: no effort
                 lost=conv[2],
                 evidence={
                     "rate": share,

@@ -13,7 +13,25 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["KINDS", "Friction", "frictions_frame", "rank_frictions", "severity_score"]
+__all__ = [
+    "ACTIVE_GAP_MINUTES",
+    "KINDS",
+    "WAIT_WEIGHT",
+    "Friction",
+    "frictions_frame",
+    "rank_frictions",
+    "severity_score",
+    "split_minutes",
+]
+
+WAIT_WEIGHT = 1 / 240
+"""What a minute of waiting weighs against a minute of effort: a day of waiting weighs like
+6 minutes of effort, a week like 42 minutes — less than the hour a lost conversion weighs, since
+a customer who waited a week still got there (see docs/frictions.md)."""
+
+ACTIVE_GAP_MINUTES = 30.0
+"""The longest a gap between two events counts as effort: the session timeout of web
+analytics. Beyond it the customer has left and is waiting."""
 
 KINDS = (
     "dropoff",
@@ -86,34 +104,67 @@ class Friction:
         return " → ".join(self.steps)
 
 
+def split_minutes(minutes: float, gaps: float = 1.0) -> tuple[float, float]:
+    """Split elapsed minutes made of ``gaps`` gaps between events into (active, waiting).
+
+    Each gap counts as effort up to :data:`ACTIVE_GAP_MINUTES`, the rest is waiting; on a
+    median, ``active = min(minutes, gaps × 30)``.
+
+    >>> split_minutes(5)
+    (5.0, 0.0)
+    >>> split_minutes(24 * 60, gaps=2)
+    (60.0, 1380.0)
+    """
+    minutes = max(_finite(minutes), 0.0)
+    active = min(minutes, max(_finite(gaps), 0.0) * ACTIVE_GAP_MINUTES)
+    return active, minutes - active
+
+
+def _finite(x: float) -> float:
+    return 0.0 if x is None or x != x else float(x)
+
+
 def severity_score(
     *,
     journeys: float,
-    extra_minutes: float = 0.0,
+    active_minutes: float = 0.0,
+    wait_minutes: float = 0.0,
     lost_conversions: float = 0.0,
     conversion_minutes: float = 60.0,
+    wait_weight: float = WAIT_WEIGHT,
 ) -> float:
-    """The one severity scale shared by every kind of friction, in customer-hours.
+    """The one severity scale shared by every kind of friction, in customer-hours of effort.
 
-    ``severity = (journeys × extra_minutes + lost_conversions × conversion_minutes) / 60``
+    ``severity = (journeys × (active_minutes + wait_weight × wait_minutes)
+    + lost_conversions × conversion_minutes) / 60``
 
     - ``journeys``: journeys affected;
-    - ``extra_minutes``: customer time the friction adds to each affected journey (waits, extra
-      steps, repeated contacts), in minutes;
+    - ``active_minutes``: customer effort the friction adds to each affected journey (time at
+      extra steps, repeated contacts, detours — each gap between events up to
+      :data:`ACTIVE_GAP_MINUTES`), in minutes;
+    - ``wait_minutes``: elapsed time the friction adds to each affected journey while the
+      customer is idle (a slow transition's extra wait, the days between bounces or between
+      repeated contacts), in minutes;
     - ``lost_conversions``: goal completions the friction costs (affected journeys × the drop
       in conversion rate they suffer);
-    - ``conversion_minutes``: what one lost conversion weighs in customer minutes (default 60:
-      losing a customer weighs like wasting an hour of customers' time).
+    - ``conversion_minutes``: what one lost conversion weighs in minutes of effort (default 60:
+      losing a customer weighs like an hour of customers' effort);
+    - ``wait_weight``: what a minute of waiting weighs in minutes of effort (default
+      :data:`WAIT_WEIGHT`, 1/240: a day of waiting weighs like 6 minutes of effort).
 
-    So a severity of 10 reads "as bad as ten hours of customers' time".
+    So a severity of 10 reads "as bad as ten hours of customers' effort".
 
-    >>> severity_score(journeys=120, extra_minutes=5)
+    >>> severity_score(journeys=120, active_minutes=5)
     10.0
     >>> severity_score(journeys=100, lost_conversions=20)
     20.0
+    >>> severity_score(journeys=10, wait_minutes=4 * 24 * 60)  # 4 days: 24 minutes each
+    4.0
     """
-    minutes = max(journeys, 0.0) * max(extra_minutes, 0.0)
-    minutes += max(lost_conversions, 0.0) * conversion_minutes
+    weight = max(_finite(wait_weight), 0.0)
+    per_journey = max(_finite(active_minutes), 0.0) + weight * max(_finite(wait_minutes), 0.0)
+    minutes = max(_finite(journeys), 0.0) * per_journey
+    minutes += max(_finite(lost_conversions), 0.0) * conversion_minutes
     return round(minutes / 60.0, 6)
 
 
