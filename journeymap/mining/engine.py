@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -95,7 +96,7 @@ def mine_tables(
     try:
         report("ordering journeys", 0.05)
         codes = keep(events.select("touchpoint", "tp_code").distinct())
-        names = dict(zip(*codes.to_pandas()[["tp_code", "touchpoint"]].T.values, strict=True))
+        names = dict(zip(*_frame(codes)[["tp_code", "touchpoint"]].T.values, strict=True))
         survey = [c for c in SURVEY if c in events.columns]
         mix = _channel_mix(events)
         main_channel = _main_channels(mix)
@@ -191,7 +192,7 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
 def _channel_mix(events: ir.Table) -> pd.DataFrame:
     """Events per touchpoint and channel (``tp_code``, ``channel``, ``n``)."""
     mix = events.filter(events.channel.notnull()).group_by(["tp_code", "channel"])
-    return mix.aggregate(n=lambda t: t.count()).to_pandas()
+    return _frame(mix.aggregate(n=lambda t: t.count()))
 
 
 def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
@@ -235,8 +236,10 @@ def _journeys(
         events=walk.count(),
         start_us=walk.t_us.min(),
         end_us=walk.t_us.max(),
-        first_code=walk.tp_code.argmin(walk.pos),
-        last_code=walk.tp_code.argmax(walk.pos),
+        # the first and last touchpoints from the least and greatest (position, touchpoint)
+        # packed in one integer: plain min and max, where argmin/argmax sort every journey
+        first_code=(_packed(walk, width).min() % width).cast("int32"),
+        last_code=(_packed(walk, width).max() % width).cast("int32"),
         **_fingerprint(walk, width),
         reached=reached,
         goal_pos=walk.pos.min(where=walk.tp_code.isin(goal_codes)) if goal_codes else _NO_POS,
@@ -259,8 +262,18 @@ def _journeys(
 
 _NO_POS = ibis.literal(None, type="int64")
 _ONE = ibis.literal(1).cast("uint64")
-_FP = 1 << 40
 VARIANT_KEY = ["fp1", "fp2", "events"]
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _hash(value: int) -> dt.uint64:  # type: ignore[empty-body]
+    """DuckDB's 64-bit hash, unsigned (Ibis's ``hash()`` reinterprets it as signed through a
+    bit-string cast that costs a third of the journey grouping)."""
+
+
+def _packed(walk: ir.Table, width: int) -> ir.IntegerValue:
+    """(position, touchpoint) as one integer, ordered by position."""
+    return walk.pos.cast("int64") * width + walk.tp_code.cast("int64")
 
 
 def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
@@ -271,11 +284,8 @@ def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
     no ordering, so this costs a fifth of collecting each journey's ordered list of
     touchpoints (10M events: 0.2 s vs 1.0 s); the paths of the variants shown are collected
     from one representative journey each (:func:`_variant_frame`)."""
-    x = walk.pos.cast("int64") * width + walk.tp_code.cast("int64")
-    return {
-        "fp1": ((x * 2).hash() % _FP).sum(),
-        "fp2": ((x * 2 + 1).hash() % _FP).sum(),
-    }
+    x = _packed(walk, width)
+    return {"fp1": (_hash(x * 2) >> 24).sum(), "fp2": (_hash(x * 2 + 1) >> 24).sum()}
 
 
 def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str, ir.Value]:
@@ -372,7 +382,7 @@ def _steps(
         .aggregate(exits=lambda t: t.count())
     )
     table = per_step.join(reach, "tp_code").left_join(exits, "tp_code").join(codes, "tp_code")
-    df = table.to_pandas()
+    df = _frame(table)
     df["channel"] = df["tp_code"].map(main_channel).astype("str")
     total = int(jr.count().to_pyarrow().as_py())
     df = df.rename(columns={"touchpoint": "step"})
@@ -411,7 +421,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     src = codes.rename(source="touchpoint")
     dst = codes.rename(target="touchpoint", nxt_code="tp_code")
     table = agg.join(journeys, ["tp_code", "nxt_code"]).join(src, "tp_code").join(dst, "nxt_code")
-    df = table.to_pandas()
+    df = _frame(table)
     first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
     df = df[first + [c for c in df.columns if c not in first]]
     df = df.sort_values(["count", "source", "target"], ascending=[False, True, True])
@@ -458,7 +468,7 @@ def _journey_frame(
         )
         .order_by(["start_us", "journey"])
     )
-    df = table.to_pandas()
+    df = _frame(table)
     df.insert(3, "start", pd.to_datetime(df.pop("start_us"), unit="us"))
     df.insert(4, "end", pd.to_datetime(df.pop("end_us"), unit="us"))
     distinct = df.pop("touchpoints")
@@ -480,7 +490,7 @@ def _variant_frame(
     v = variants if top is None else variants.filter(variants.variant <= top)
     shown = walk.filter(walk.jid.isin(v.rep_jid))
     paths = shown.group_by(rep_jid="jid").aggregate(codes=shown.tp_code.collect(order_by=shown.pos))
-    df = v.join(paths, "rep_jid").order_by("variant").to_pandas()
+    df = _frame(v.join(paths, "rep_jid").order_by("variant"))
     df["path"] = [tuple(names[c] for c in codes) for codes in df["codes"]]
     df["share"] = df["journeys"] / total if total else 0.0
     df["conversion_rate"] = df["converted"] / df["journeys"]
@@ -489,6 +499,12 @@ def _variant_frame(
         ["variant", "path", "steps", "journeys", "share", "conversion_rate", "median_duration_s"]
     ]
     return _ints(df, ["variant", "steps", "journeys"]).reset_index(drop=True)
+
+
+def _frame(expr: ir.Table) -> pd.DataFrame:
+    """The result as pandas through Arrow: Ibis's own conversion walks string columns in
+    Python (1.1M journeys: 1.2 s instead of 0.5 s)."""
+    return expr.to_pyarrow().to_pandas()
 
 
 def _count(t: ir.Table) -> ir.Value:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from journeymap.mining.friction_stats import binomial_cdf
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, contact_values
+from journeymap.model.friction import WAIT_WEIGHT
 
 __all__ = ["FrictionSettings", "friction_facts"]
 
@@ -53,6 +54,7 @@ class FrictionSettings:
     escalation: float = ESCALATION
     margin: float = MARGIN
     weights: EffortWeights = field(default_factory=EffortWeights)
+    wait_weight: float = WAIT_WEIGHT  # minutes of effort one minute of waiting weighs
 
     def contact_values(self, channels: Iterable[str]) -> list[str]:
         """The channel values of the log that are contact channels."""

@@ -76,7 +76,6 @@ from journeymap.mining.friction_stats import (
     normal_cdf,
 )
 from journeymap.model.friction import (
-    WAIT_WEIGHT,
     Friction,
     rank_frictions,
     severity_score,
@@ -140,8 +139,7 @@ def find_frictions(
     kept = [c for c in kept if c.active + c.wait > 0 or c.lost > 0]  # a friction costs something
     kept = _absorb(kept)
     total = max(totals["journeys"], 1)
-    # FrictionSettings will carry it once mine takes the parameter; the default until then
-    wait_weight = float(getattr(settings, "wait_weight", WAIT_WEIGHT))
+    wait_weight = settings.wait_weight
     out = []
     for c in kept:
         c.alpha = settings.alpha

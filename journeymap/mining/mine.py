@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 
 from journeymap._validation import (
@@ -17,6 +18,7 @@ from journeymap.mining.friction_facts import FrictionSettings
 from journeymap.mining.frictions import find_frictions
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, score_tables
 from journeymap.model.eventlog import EventLog
+from journeymap.model.friction import WAIT_WEIGHT
 from journeymap.model.journeymap import JourneyMap
 from journeymap.progress import ProgressCallback
 
@@ -35,6 +37,7 @@ def mine(
     contact_channels: Collection[str] | None = None,
     repeat_window: str | float = "7d",
     slow_factor: float = 3.0,
+    wait_weight: float = WAIT_WEIGHT,
     progress: ProgressCallback | None = None,
 ) -> JourneyMap:
     """Rebuild the real journey: steps, transitions, variants and journeys with their figures.
@@ -66,6 +69,9 @@ def mine(
             this time of the previous one is a repeat contact (default ``"7d"``).
         slow_factor: a transition is slow when a mode of its waits is at least this many times
             its usual wait (default 3).
+        wait_weight: the minutes of effort one minute of the customer's waiting weighs in a
+            friction's severity (default 1/240: a day of waiting counts like 6 minutes of
+            effort; see :func:`journeymap.model.friction.severity_score`).
         progress: called with a message and the fraction done.
 
     Returns:
@@ -103,6 +109,9 @@ def mine(
     settings = _friction_settings(
         effort_weights, alpha, min_journeys, contact_channels, repeat_window, slow_factor
     )
+    if not _number(wait_weight) or not 0 <= wait_weight <= 1:
+        raise ParameterError(_template("wait_weight", "mine", "a number from 0 to 1", wait_weight))
+    settings = dataclasses.replace(settings, wait_weight=float(wait_weight))
     if goals:
         _check_goal(log, goals)
     if horizon_s is None and log.gap_s is not None:
