@@ -54,6 +54,24 @@ def parse_duration(value: str | float | int | None, *, name: str, func: str) -> 
     return seconds
 
 
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def check_memory(value: str | None, *, name: str, func: str) -> str | None:
+    """Check a memory size such as ``"2GB"`` or ``"1.5GiB"`` (returned normalised, or None).
+
+    >>> check_memory("1.5 gb", name="memory_limit", func="read_log")
+    '1.5GB'
+    """
+    if value is None:
+        return None
+    match = _MEMORY.match(value) if isinstance(value, str) else None
+    if not match or float(match.group(1)) <= 0:
+        raise ParameterError(_template(name, func, "a memory size such as '2GB' or '512MB'", value))
+    unit = match.group(2)
+    return match.group(1) + (unit.upper() if unit[1:2].lower() != "i" else unit[0].upper() + "iB")
+
+
 def format_duration(seconds: float) -> str:
     """A duration in the largest unit that keeps it readable.
 

@@ -82,6 +82,12 @@ def mine(
         typer.Option(help="strptime format for unusual timestamps, e.g. '%d-%m-%Y %H:%M'."),
     ] = None,
     dedupe: Annotated[bool, typer.Option(help="Leave out exact duplicate rows (counted).")] = False,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Most memory the engine may use, e.g. 2GB (beyond it, it spills to disk)."
+        ),
+    ] = None,
     top: Annotated[int, typer.Option(help="Rows shown per table in the summary.")] = 10,
     target: Annotated[
         Path | None,
@@ -111,6 +117,7 @@ def mine(
             encoding=encoding,
             dedupe=dedupe,
             timestamp_format=timestamp_format,
+            memory_limit=memory_limit,
             progress=lambda m, f: report("Reading", m, f),
         )
         jmap = jm.mine(

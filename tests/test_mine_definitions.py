@@ -229,3 +229,16 @@ def test_mine_rejects_bad_parameters() -> None:
         jm.mine(log, top_variants=0)
     with pytest.raises(jm.errors.ParameterError, match="EventLog"):
         jm.mine(tiny_frame())  # type: ignore[arg-type]
+    with pytest.raises(jm.errors.ParameterError, match="'wait_weight' parameter of mine"):
+        jm.mine(log, wait_weight=2)
+
+
+def test_memory_limit_caps_the_engine_and_changes_no_answer(jmap: jm.JourneyMap) -> None:
+    log = jm.read_log(tiny_frame(), memory_limit="256MB")
+    con = log.table._find_backend().con
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "244.1 MiB"
+    capped = jm.mine(log, goal="C", horizon="1h")
+    pd.testing.assert_frame_equal(capped.transitions, jmap.transitions)
+    pd.testing.assert_frame_equal(capped.journeys, jmap.journeys)
+    with pytest.raises(jm.errors.ParameterError, match="'memory_limit' parameter of read_log"):
+        jm.read_log(tiny_frame(), memory_limit="lots")

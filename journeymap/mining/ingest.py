@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from journeymap._validation import format_duration, parse_duration
+from journeymap._validation import check_memory, format_duration, parse_duration
 from journeymap.errors import EmptyLogError, TimestampError
 from journeymap.mining import engine
 from journeymap.mining.columns import guess_mapping
@@ -79,6 +79,7 @@ def read_log(
     ces: str | None = None,
     csat: str | None = None,
     nps: str | None = None,
+    memory_limit: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> EventLog:
     """Read a touchpoint log and validate it, counting every event left out and why.
@@ -106,6 +107,10 @@ def read_log(
             the numeric columns ``ces``, ``csat``, ``nps`` and summarised per step by
             :func:`journeymap.mine`. Guessed when a column is named so (``CES``,
             ``customer_effort_score``, ``CSAT``, ``satisfaction``, ``NPS``, ...).
+        memory_limit: the most memory the engine (DuckDB) may use for this log and the
+            journey maps mined from it, e.g. ``"2GB"``; beyond it, intermediate tables spill
+            to a temporary folder (slower, never an out-of-memory error). Default: DuckDB's,
+            80% of the machine's memory.
         progress: called with a message and the fraction done.
 
     Returns:
@@ -127,7 +132,9 @@ def read_log(
     """
     report = as_reporter(progress)
     gap_s = parse_duration(gap, name="gap", func="read_log") if journey is None else None
-    con = engine.connect()
+    con = engine.connect(
+        memory_limit=check_memory(memory_limit, name="memory_limit", func="read_log")
+    )
     report("reading", 0.0)
     raw = open_source(con.con, source, sep=sep, encoding=encoding)
     columns = [r[0] for r in con.con.execute(f"DESCRIBE {raw.view}").fetchall()]
