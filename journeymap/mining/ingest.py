@@ -241,39 +241,43 @@ def _stage(
     # Touchpoints and channels get their alphabetical rank from small dictionaries, and
     # journeys a 63-bit hash of their id (checked for collisions in _build_events): the engine
     # sorts, groups and compares integers, several times faster than strings (10M events:
-    # 1.1 s vs 4.7 s).
-    for table, code, col in (
-        ("jm_codes", "tp_code", m.touchpoint),
-        ("jm_chans", "ch_code", m.channel),
-    ):
+    # 1.1 s vs 4.7 s). The dictionaries map each raw value to its trimmed name and code, so the
+    # many events are joined on their raw value and only the few distinct values are trimmed.
+    joins = ""
+    for table, col in (("jm_codes", m.touchpoint), ("jm_chans", m.channel)):
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS {code}
-            FROM (SELECT DISTINCT {text(col)} AS value FROM {view})
-            WHERE value IS NOT NULL
+            WITH names AS (
+                SELECT __jm_raw, nullif(trim(__jm_raw), '') AS __jm_name
+                FROM (SELECT DISTINCT {_raw(col)} AS __jm_raw FROM {view})
+            )
+            SELECT __jm_raw, __jm_name AS {table}_name,
+                   (dense_rank() OVER (ORDER BY __jm_name) - 1)::INTEGER AS {table}_code
+            FROM names WHERE __jm_name IS NOT NULL
             """
         )
+        joins += f" LEFT JOIN {table} ON {_raw(col)} = {table}.__jm_raw"
     # One pass over the source: the events with their canonical columns, and for each one
     # that cannot be used, the first reason why. jm_events is a view of the usable ones.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE jm_stage AS
         WITH parsed AS (
-            SELECT __seq, {text(m.case)} AS __customer, {text(m.touchpoint)} AS __touchpoint,
-                   {journey} AS __journey, {ts_expr} AS __ts,
-                   {text(m.channel)} AS __channel, {text(m.outcome)} AS __outcome,
-                   {ts_missing} AS __ts_missing,
+            SELECT __seq, {text(m.case)} AS __customer, jm_codes_name AS __touchpoint,
+                   jm_codes_code AS __tp_code, {journey} AS __journey, {ts_expr} AS __ts,
+                   jm_chans_name AS __channel, jm_chans_code AS __ch_code,
+                   {text(m.outcome)} AS __outcome, {ts_missing} AS __ts_missing,
                    {dup} AS __dup{survey_sql}{attr_sql}
-            FROM {view}
+            FROM {view}{joins}
         )
         SELECT (hash(__journey) >> 1)::BIGINT AS jid, __journey AS journey,
-               __customer AS customer, __touchpoint AS touchpoint, c.tp_code AS tp_code,
-               __channel AS channel, h.ch_code AS ch_code, __ts AS ts, epoch_us(__ts) AS t_us,
+               __customer AS customer, __touchpoint AS touchpoint, __tp_code AS tp_code,
+               __channel AS channel, __ch_code AS ch_code, __ts AS ts, epoch_us(__ts) AS t_us,
                __seq::BIGINT AS seq,
                __outcome AS outcome,
-               p.* EXCLUDE (__seq, __customer, __touchpoint, __journey, __ts, __channel,
-                            __outcome, __ts_missing, __dup),
+               p.* EXCLUDE (__seq, __customer, __touchpoint, __tp_code, __journey, __ts,
+                            __channel, __ch_code, __outcome, __ts_missing, __dup),
                CASE
                    WHEN __customer IS NULL THEN 'missing customer'
                    WHEN {"__journey IS NULL" if m.journey else "FALSE"}
@@ -283,8 +287,7 @@ def _stage(
                    WHEN __ts IS NULL THEN 'unparsable timestamp'
                    WHEN __dup THEN 'exact duplicate'
                END AS __reason
-        FROM parsed p LEFT JOIN jm_codes c ON p.__touchpoint = c.value
-        LEFT JOIN jm_chans h ON p.__channel = h.value
+        FROM parsed p
         """
     )
     con.execute("DROP TABLE jm_codes; DROP TABLE jm_chans")
@@ -492,6 +495,11 @@ def _quality(
         timestamp_format=ts_plan.description,
         notes=tuple(extra),
     )
+
+
+def _raw(col: str | None) -> str:
+    """A source column as text, untrimmed (NULL when the role has no column)."""
+    return f"{_ident(col)}::VARCHAR" if col else "NULL::VARCHAR"
 
 
 def _ident(name: str) -> str:
