@@ -369,3 +369,77 @@ def test_export_offers_every_file() -> None:
     labels = " ".join(b.proto.label for b in at.get("download_button"))
     for word in ("Slide deck", "Report", "Journey map (PNG)", "Process map (SVG)", "Steps"):
         assert word in labels, labels
+
+
+# ---------------------------------------------------------------- the presentation view
+
+
+def slides(at: AppTest) -> str:
+    """The presentation's HTML (slides and position), without its style sheet."""
+    return " ".join(h.value for h in at.get("html") if not h.value.startswith("<style>"))
+
+
+def plain_html(value: str) -> str:
+    from html import escape
+
+    return escape(" ".join(value.split()), quote=True)
+
+
+@needs_samples
+def test_presentation_one_friction_at_a_time(sample_map: jm.JourneyMap) -> None:
+    from journeymap.app.ui import kind_label
+    from journeymap.model.target import TargetJourney
+
+    at = go(new_app(), "export")
+    links = [link.proto.page for link in at.get("page_link")]
+    assert "present" in links, links
+    go(at, "present")
+    assert not at.error, texts(at.error)
+    comparison = sample_map.compare(TargetJourney.from_yaml(SAMPLE_TARGET))
+    found = comparison.all_frictions(sample_map)
+    n = len(found)
+    assert n >= 2
+    # the title slide: the log, its journeys, the goal, the fit with the design
+    shown = slides(at)
+    assert f"Start · {n:,} frictions" in shown
+    assert "online_shop.csv" in shown and "Order confirmed" in shown
+    assert f"{comparison.fitness:.0%}" in shown
+    assert at.get("image"), "the journey-map canvas is drawn"
+    assert at.button(key="present_prev").disabled
+
+    at.button(key="present_next").click().run()
+    assert not at.exception, at.exception
+    shown = slides(at)
+    first = found[0]
+    assert f"1 of {n}" in shown
+    assert kind_label(first.kind) in shown and plain_html(first.explanation) in shown
+    assert f"{first.journeys:,}" in shown and f"{first.share:.1%}" in shown
+    assert at.get("graphviz_chart"), "the process map is drawn around the friction"
+
+    at.button(key="present_next").click().run()
+    shown = slides(at)
+    assert f"2 of {n}" in shown and plain_html(found[1].explanation) in shown
+    at.button(key="present_prev").click().run()
+    assert f"1 of {n}" in slides(at)
+    at.button(key="present_exit").click().run()
+    assert not at.exception and at.title[0].value == "Export"
+
+
+def test_presentation_without_frictions(tmp_path: Path) -> None:
+    goal = "Order <b>placed</b> & paid"
+    rows = [
+        (f"c{c}", tp, (pd.Timestamp("2025-03-01") + pd.Timedelta(hours=c, minutes=2 * i)))
+        for c in range(30)
+        for i, tp in enumerate(["Visit", "Browse", goal])
+    ]
+    path = tmp_path / "linear.csv"
+    pd.DataFrame(rows, columns=["customer_id", "touchpoint", "timestamp"]).to_csv(path)
+    assert not jm.mine(jm.read_log(path), goal=goal).frictions
+    at = upload(new_app(), path)
+    at.multiselect(key="goal").set_value([goal]).run()
+    go(at, "present")
+    assert not at.error, texts(at.error)
+    shown = slides(at)
+    assert "No friction found" in shown and "Start · 0 frictions" in shown
+    assert plain_html(goal) in shown and "<b>placed" not in shown  # names are escaped
+    assert at.button(key="present_next").disabled

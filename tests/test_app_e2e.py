@@ -119,6 +119,22 @@ def test_upload_and_every_page_in_chromium(tmp_path: Path) -> None:
             deck = ARTIFACTS / info.value.suggested_filename
             info.value.save_as(deck)
             assert deck.suffix == ".pptx" and deck.read_bytes()[:2] == b"PK"
+
+            # the presentation view, from the Export page, on a projector-sized screen
+            page.set_viewport_size({"width": 1920, "height": 1080})
+            page.locator("[data-testid='stPageLink']", has_text="Present the findings").click()
+            expect(page.locator(".jm-position", has_text="Start")).to_be_visible()
+            expect(page.locator("[data-testid='stImage'] img").first).to_be_visible()
+            wait_idle(page)
+            assert page.locator("[data-testid='stSidebar']").is_hidden()
+            shot("8_present_title")
+            page.get_by_role("button", name="Next").click()
+            expect(page.locator(".jm-position", has_text="1 of")).to_be_visible()
+            expect(page.locator(".jm-kicker .jm-rank", has_text="#1")).to_be_visible()
+            expect(page.locator(GRAPH).first).to_be_visible()
+            wait_idle(page)
+            assert page.locator("[data-testid='stException']").count() == 0
+            shot("9_present_friction")
         finally:
             browser.close()
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from journeymap import render
-from journeymap.app import context, loaders, ui
+from journeymap.app import context, loaders, nav, ui
 from journeymap.model.friction import frictions_frame
 
 ctx = context.current()
@@ -73,6 +73,10 @@ with ui.guard():
     if design is not None:
         button(c, "Target journey (YAML)", lambda: design, "target.yaml", "application/x-yaml",
                "export_target")  # fmt: skip
+st.page_link(
+    nav.page("present"), label="Present the findings: full width, large type, one friction at a "
+    "time, for running the workshop from the browser", icon=":material/co_present:",
+)  # fmt: skip
 
 st.subheader("Journey-map canvas")
 st.caption("Stages as columns, channels as lanes, effort and drop-off under each step.")

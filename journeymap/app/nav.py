@@ -17,6 +17,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "variants": ("Variants & journeys", ":material/route:"),
     "segments": ("Segments", ":material/groups:"),
     "export": ("Export", ":material/download:"),
+    "present": ("Present", ":material/co_present:"),
 }
 DEFAULT = "journey_map"
 

@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     # frictions
     "fr_kinds": [],
     "fr_stages": [],
+    # presentation: 0 is the title slide, n the n-th friction
+    "present_slide": 0,
     # target
     "target": None,  # the TargetJourney every page compares with (last valid edit)
     "target_rows": None,  # the editor's starting rows (replaced on load, suggest, move)
@@ -147,6 +149,7 @@ def adopt(source: Source, info: FileInfo) -> None:
         state[key] = None
     state.fr_kinds = []
     state.fr_stages = []
+    state.present_slide = 0
     if source.sample:
         from journeymap.app import catalog as samples
 
