@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import ibis
+import ibis.backends.duckdb  # the default engine, loaded with this module rather than on first use
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
@@ -491,7 +492,9 @@ def _variant_frame(
     shown = walk.filter(walk.jid.isin(v.rep_jid))
     paths = shown.group_by(rep_jid="jid").aggregate(codes=shown.tp_code.collect(order_by=shown.pos))
     df = _frame(v.join(paths, "rep_jid").order_by("variant"))
-    df["path"] = [tuple(names[c] for c in codes) for codes in df["codes"]]
+    lookup = np.empty(max(names, default=0) + 1, dtype=object)
+    lookup[list(names)] = list(names.values())
+    df["path"] = [tuple(lookup[codes]) for codes in df["codes"]]
     df["share"] = df["journeys"] / total if total else 0.0
     df["conversion_rate"] = df["converted"] / df["journeys"]
     df["steps"] = df["path"].map(len)

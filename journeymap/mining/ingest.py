@@ -243,14 +243,18 @@ def _stage(
     # sorts, groups and compares integers, several times faster than strings (10M events:
     # 1.1 s vs 4.7 s). The dictionaries map each raw value to its trimmed name and code, so the
     # many events are joined on their raw value and only the few distinct values are trimmed.
+    con.execute(  # one scan for both dictionaries
+        f"CREATE OR REPLACE TEMP TABLE jm_values AS SELECT DISTINCT {_raw(m.touchpoint)} AS tp, "
+        f"{_raw(m.channel)} AS ch FROM {view}"
+    )
     joins = ""
-    for table, col in (("jm_codes", m.touchpoint), ("jm_chans", m.channel)):
+    for table, col, key in (("jm_codes", m.touchpoint, "tp"), ("jm_chans", m.channel, "ch")):
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {table} AS
             WITH names AS (
                 SELECT __jm_raw, nullif(trim(__jm_raw), '') AS __jm_name
-                FROM (SELECT DISTINCT {_raw(col)} AS __jm_raw FROM {view})
+                FROM (SELECT DISTINCT {key} AS __jm_raw FROM jm_values)
             )
             SELECT __jm_raw, __jm_name AS {table}_name,
                    (dense_rank() OVER (ORDER BY __jm_name) - 1)::INTEGER AS {table}_code
@@ -290,7 +294,7 @@ def _stage(
         FROM parsed p
         """
     )
-    con.execute("DROP TABLE jm_codes; DROP TABLE jm_chans")
+    con.execute("DROP TABLE jm_codes; DROP TABLE jm_chans; DROP TABLE jm_values")
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
