@@ -36,7 +36,7 @@ from journeymap.progress import ProgressCallback, as_reporter
 if TYPE_CHECKING:
     from journeymap.mining.friction_facts import FrictionSettings
 
-__all__ = ["MinedTables", "connect", "mine_tables"]
+__all__ = ["MinedTables", "connect", "mine_tables", "to_frame"]
 
 _counter = itertools.count()
 
@@ -97,7 +97,7 @@ def mine_tables(
     try:
         report("ordering journeys", 0.05)
         codes = keep(events.select("touchpoint", "tp_code").distinct())
-        names = dict(zip(*_frame(codes)[["tp_code", "touchpoint"]].T.values, strict=True))
+        names = dict(zip(*to_frame(codes)[["tp_code", "touchpoint"]].T.values, strict=True))
         survey = [c for c in SURVEY if c in events.columns]
         mix = _channel_mix(events)
         main_channel = _main_channels(mix)
@@ -193,7 +193,7 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
 def _channel_mix(events: ir.Table) -> pd.DataFrame:
     """Events per touchpoint and channel (``tp_code``, ``channel``, ``n``)."""
     mix = events.filter(events.channel.notnull()).group_by(["tp_code", "channel"])
-    return _frame(mix.aggregate(n=lambda t: t.count()))
+    return to_frame(mix.aggregate(n=lambda t: t.count()))
 
 
 def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
@@ -383,7 +383,7 @@ def _steps(
         .aggregate(exits=lambda t: t.count())
     )
     table = per_step.join(reach, "tp_code").left_join(exits, "tp_code").join(codes, "tp_code")
-    df = _frame(table)
+    df = to_frame(table)
     df["channel"] = df["tp_code"].map(main_channel).astype("str")
     total = int(jr.count().to_pyarrow().as_py())
     df = df.rename(columns={"touchpoint": "step"})
@@ -422,7 +422,7 @@ def _transitions(walk: ir.Table, codes: ir.Table) -> pd.DataFrame:
     src = codes.rename(source="touchpoint")
     dst = codes.rename(target="touchpoint", nxt_code="tp_code")
     table = agg.join(journeys, ["tp_code", "nxt_code"]).join(src, "tp_code").join(dst, "nxt_code")
-    df = _frame(table)
+    df = to_frame(table)
     first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
     df = df[first + [c for c in df.columns if c not in first]]
     df = df.sort_values(["count", "source", "target"], ascending=[False, True, True])
@@ -469,7 +469,7 @@ def _journey_frame(
         )
         .order_by(["start_us", "journey"])
     )
-    df = _frame(table)
+    df = to_frame(table)
     df.insert(3, "start", pd.to_datetime(df.pop("start_us"), unit="us"))
     df.insert(4, "end", pd.to_datetime(df.pop("end_us"), unit="us"))
     distinct = df.pop("touchpoints")
@@ -491,7 +491,7 @@ def _variant_frame(
     v = variants if top is None else variants.filter(variants.variant <= top)
     shown = walk.filter(walk.jid.isin(v.rep_jid))
     paths = shown.group_by(rep_jid="jid").aggregate(codes=shown.tp_code.collect(order_by=shown.pos))
-    df = _frame(v.join(paths, "rep_jid").order_by("variant"))
+    df = to_frame(v.join(paths, "rep_jid").order_by("variant"))
     lookup = np.empty(max(names, default=0) + 1, dtype=object)
     lookup[list(names)] = list(names.values())
     df["path"] = [tuple(lookup[codes]) for codes in df["codes"]]
@@ -504,7 +504,7 @@ def _variant_frame(
     return _ints(df, ["variant", "steps", "journeys"]).reset_index(drop=True)
 
 
-def _frame(expr: ir.Table) -> pd.DataFrame:
+def to_frame(expr: ir.Table) -> pd.DataFrame:
     """The result as pandas through Arrow: Ibis's own conversion walks string columns in
     Python (1.1M journeys: 1.2 s instead of 0.5 s)."""
     return expr.to_pyarrow().to_pandas()

@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from journeymap.mining.engine import to_frame
 from journeymap.mining.friction_stats import binomial_cdf
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, contact_values
 from journeymap.model.friction import WAIT_WEIGHT
@@ -118,7 +119,7 @@ def friction_facts(
         m = moves.filter(_in(key, width, can[["tp_code", "nxt_code"]].to_numpy()))
         bin_ = (ibis.greatest(m.wait_s, 1.0).log2() * BINS_PER_DOUBLING).floor().cast("int32")
         hist = m.mutate(bin=bin_).group_by(["tp_code", "nxt_code", "bin"]).aggregate(n=_count)
-        facts["wait_hist"] = hist.to_pandas()
+        facts["wait_hist"] = to_frame(hist)
     slow_cut = slow_thresholds(facts["wait_hist"], settings)
     facts["slow"] = _slow(moves, key, width, slow_cut, outcome)
 
@@ -158,7 +159,7 @@ def _loop_spans(walk: ir.Table, codes: list[int]) -> dict[int, float]:
         n=m.count(), span_s=(m.t_us.max() - m.t_us.min()).cast("float64") / 1e6
     )
     loops = per_journey.filter(per_journey.n > 1)
-    df = loops.group_by("tp_code").aggregate(span_s=loops.span_s.median()).to_pandas()
+    df = to_frame(loops.group_by("tp_code").aggregate(span_s=loops.span_s.median()))
     return dict(zip(df["tp_code"].astype(int), df["span_s"], strict=True))
 
 
@@ -333,7 +334,7 @@ def _slow(
         usual_s=m.wait_s.median(where=~m.slow),
         slow_s=m.wait_s.median(where=m.slow),
     )
-    df = waits.join(by_journey, ["tp_code", "nxt_code"]).to_pandas()
+    df = to_frame(waits.join(by_journey, ["tp_code", "nxt_code"]))
     return df.merge(cuts, on=["tp_code", "nxt_code"])
 
 
@@ -375,7 +376,7 @@ def _pairs(
         other_converted=(~bounced & converted).sum(),
         span_s=span.median(where=bounced),
     )
-    return agg.to_pandas()
+    return to_frame(agg)
 
 
 def _switches(
@@ -395,7 +396,7 @@ def _switches(
         switch_decided=decided.sum(),
         switch_converted=converted.sum(),
     )
-    return agg.join(detour, ["tp_code", "nxt_code"]).to_pandas()
+    return to_frame(agg.join(detour, ["tp_code", "nxt_code"]))
 
 
 def _contacts(events: ir.Table, contacts: list[str], window_s: float) -> pd.DataFrame:
@@ -424,4 +425,4 @@ def _contacts(events: ir.Table, contacts: list[str], window_s: float) -> pd.Data
         gap_s=ev.gap_s.median(where=ev.repeat),
         gap_total_s=ev.gap_s.sum(where=ev.repeat),
     )
-    return agg.to_pandas()
+    return to_frame(agg)
