@@ -68,9 +68,16 @@ def slide(body: str, where: Any = st) -> None:
     where.html(f'<div class="jm-slide">{body}</div>')
 
 
-def evidence_value(value: Any) -> str:
+RATES = ("rate", "share", "conversion")  # evidence figures that are proportions
+
+
+def evidence_value(key: str, value: Any) -> str:
+    """An evidence figure as people read it: counts with separators, rates as percentages."""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    proportion = any(word in key for word in RATES) and "lift" not in key
+    if isinstance(value, float) and proportion and 0 <= value <= 1:
+        return ui.pct(value, 1)
     return ui.plain(value)
 
 
@@ -115,7 +122,7 @@ def friction_slide(f: Any) -> None:
         ui.pct(f.share, 1), "of journeys"
     ) + figure(ui.severity(f.severity), "customer-hours (severity)")  # fmt: skip
     evidence = "".join(
-        f'<div><div class="jm-value">{text(evidence_value(v))}</div>'
+        f'<div><div class="jm-value">{text(evidence_value(str(k), v))}</div>'
         f'<div class="jm-label">{text(str(k).replace("_", " "))}</div></div>'
         for k, v in list(dict(f.evidence).items())[:EVIDENCE_SHOWN]
     )
