@@ -310,13 +310,13 @@ def _journey_steps(walk: ir.Table) -> ir.Table:
 
 def _variants(jr: ir.Table) -> ir.Table:
     """One row per distinct path, ranked by journeys (ties: the variant whose first journey
-    started first, then a fixed internal order)."""
+    started first, then by the internal journey number ``rep_jid``: a fixed order)."""
     v = jr.group_by(VARIANT_KEY).aggregate(
         journeys=jr.count(),
         converted=jr.won.sum(),
         median_duration_s=jr.duration_s.median(),
         first_us=jr.start_us.min(),
-        rep_jid=jr.jid.argmin(jr.start_us),
+        rep_jid=jr.jid.min(),  # one journey of the variant: where its path is read
     )
     rank = ibis.row_number().over(order_by=[ibis.desc(v.journeys), v.first_us, v.rep_jid])
     return v.mutate(variant=rank + 1)
