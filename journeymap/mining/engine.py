@@ -264,6 +264,7 @@ def _journeys(
 _NO_POS = ibis.literal(None, type="int64")
 _ONE = ibis.literal(1).cast("uint64")
 VARIANT_KEY = ["fp1", "fp2", "events"]
+_FP_MOD = 1 << 62
 
 
 @ibis.udf.scalar.builtin(name="hash")
@@ -286,7 +287,11 @@ def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
     touchpoints (10M events: 0.2 s vs 1.0 s); the paths of the variants shown are collected
     from one representative journey each (:func:`_variant_frame`)."""
     x = _packed(walk, width)
-    return {"fp1": (_hash(x * 2) >> 24).sum(), "fp2": (_hash(x * 2 + 1) >> 24).sum()}
+    # modulo 2^62: the sums stay 64-bit integers however long the journey
+    return {
+        "fp1": (_hash(x * 2) >> 24).sum() % _FP_MOD,
+        "fp2": (_hash(x * 2 + 1) >> 24).sum() % _FP_MOD,
+    }
 
 
 def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str, ir.Value]:
