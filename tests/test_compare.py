@@ -254,6 +254,14 @@ def test_frictions_name_each_deviation(cmp: jm.Comparison) -> None:
     assert cmp.frictions_frame()["rank"].tolist() == [1, 2, 3, 4, 5]
 
 
+def test_deviations_use_the_maps_wait_weight(target: jm.TargetJourney) -> None:
+    jmap = jm.mine(jm.read_log(tiny_frame()), goal="D", horizon="1m", wait_weight=1 / 60)
+    slow = next(f for f in jmap.compare(target).frictions if f.kind == "slow_transition")
+    # the same 60 minutes beyond the design, now weighed 1/60: one minute of effort
+    assert slow.evidence["wait_weight"] == pytest.approx(1 / 60)
+    assert slow.severity == pytest.approx(1 * 60 / 60 / 60, abs=1e-6)
+
+
 def test_all_frictions_merges_with_the_map(cmp: jm.Comparison, jmap: jm.JourneyMap) -> None:
     same = jm.Friction(kind="unnecessary_step", steps=("X",), journeys=2, share=0.2, severity=9,
                        explanation="from the map")  # fmt: skip

@@ -34,6 +34,7 @@ from journeymap.errors import ParameterError, TargetError, TargetWarning
 from journeymap.mining import alignment, target_tables
 from journeymap.mining.deviations import name_frictions
 from journeymap.model.comparison import Comparison
+from journeymap.model.friction import WAIT_WEIGHT
 from journeymap.model.journeymap import END, START
 from journeymap.model.target import TargetJourney, TargetStep, format_duration
 from journeymap.progress import ProgressCallback, as_reporter
@@ -162,8 +163,9 @@ def compare(
         taken.loc[taken["status"] == "designed-and-taken", "count"].sum() / taken["count"].sum()
     )
     frictions = name_frictions(
-        target, steps, extra, j, flags, masks, min_rate=min_rate, total=len(j)
-    )
+        target, steps, extra, j, flags, masks, min_rate=min_rate, total=len(j),
+        wait_weight=jmap.meta.get("wait_weight", WAIT_WEIGHT),
+    )  # fmt: skip
     report("compared", 1.0)
     return Comparison(
         target=target,

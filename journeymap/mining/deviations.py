@@ -27,6 +27,7 @@ Each finding compares the journeys it hits (*affected*) with comparable journeys
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -71,7 +72,6 @@ class Effect:
             "lost_conversions": round(self.lost_conversions, 3),
             "active_minutes": round(self.active_minutes, 3),
             "wait_minutes": round(self.wait_minutes, 3),
-            "wait_weight": WAIT_WEIGHT,
         }
 
 
@@ -107,12 +107,16 @@ def name_frictions(
     *,
     min_rate: float,
     total: int,
+    wait_weight: float = WAIT_WEIGHT,
 ) -> tuple[Friction, ...]:
     """Every deviation at or above ``min_rate``, ranked.
 
     ``flags`` holds the per-variant step flags, ``masks(k)`` returns per-journey
-    ``(channel mismatch, over max_wait, excess seconds)`` arrays for designed step ``k``.
+    ``(channel mismatch, over max_wait, excess seconds)`` arrays for designed step ``k``;
+    ``wait_weight`` is the journey map's (``mine(wait_weight=)``), so that deviations rank on
+    the same scale as its frictions.
     """
+    _friction = functools.partial(_make_friction, wait_weight=wait_weight)
     pv = j["pv"].to_numpy()
     found: list[Friction] = []
     pairs: dict[tuple[int, int], str] = {}
@@ -262,7 +266,7 @@ def name_frictions(
     return rank_frictions(found)
 
 
-def _friction(
+def _make_friction(
     kind: str,
     steps: tuple[str, ...],
     affected: np.ndarray,
@@ -272,6 +276,8 @@ def _friction(
     explanation: str,
     suggestion: str,
     evidence: dict[str, Any],
+    *,
+    wait_weight: float,
 ) -> Friction:
     n = int(affected.sum())
     return Friction(
@@ -284,10 +290,11 @@ def _friction(
             active_minutes=eff.active_minutes,
             wait_minutes=eff.wait_minutes,
             lost_conversions=eff.lost_conversions,
+            wait_weight=wait_weight,
         ),
         explanation=explanation,
         suggestion=suggestion,
-        evidence={**evidence, **eff.evidence()},
+        evidence={**evidence, **eff.evidence(), "wait_weight": wait_weight},
         stage=stage,
     )
 

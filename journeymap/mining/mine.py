@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Sequence
 
 from journeymap._validation import (
@@ -107,11 +106,9 @@ def mine(
     horizon_s = parse_duration(horizon, name="horizon", func="mine")
     check_positive_int(top_variants, name="top_variants", func="mine")
     settings = _friction_settings(
-        effort_weights, alpha, min_journeys, contact_channels, repeat_window, slow_factor
-    )
-    if not _number(wait_weight) or not 0 <= wait_weight <= 1:
-        raise ParameterError(_template("wait_weight", "mine", "a number from 0 to 1", wait_weight))
-    settings = dataclasses.replace(settings, wait_weight=float(wait_weight))
+        effort_weights, alpha, min_journeys, contact_channels, repeat_window, slow_factor,
+        wait_weight,
+    )  # fmt: skip
     if goals:
         _check_goal(log, goals)
     if horizon_s is None and log.gap_s is not None:
@@ -157,7 +154,12 @@ def mine(
         quality=log.quality,
         mapping=log.mapping,
         log=log,
-        meta={"step_facts": facts, "transition_facts": scored.transition_facts, **tables.facts},
+        meta={
+            "step_facts": facts,
+            "transition_facts": scored.transition_facts,
+            "wait_weight": settings.wait_weight,  # target deviations are ranked on this scale
+            **tables.facts,
+        },
     )
 
 
@@ -168,6 +170,7 @@ def _friction_settings(
     contacts: Collection[str] | None,
     repeat_window: str | float,
     slow_factor: float,
+    wait_weight: float,
 ) -> FrictionSettings:
     """Check the scoring and detection parameters of ``mine`` (one message template)."""
     if weights is None:
@@ -186,6 +189,8 @@ def _friction_settings(
     window = parse_duration(repeat_window, name="repeat_window", func="mine")
     if not _number(slow_factor) or slow_factor <= 1:
         raise ParameterError(_template("slow_factor", "mine", "a number above 1", slow_factor))
+    if not _number(wait_weight) or not 0 <= wait_weight <= 1:
+        raise ParameterError(_template("wait_weight", "mine", "a number from 0 to 1", wait_weight))
     return FrictionSettings(
         alpha=float(alpha),
         min_journeys=min_journeys,
@@ -193,6 +198,7 @@ def _friction_settings(
         repeat_window_s=float(window or 0.0),
         slow_factor=float(slow_factor),
         weights=weights,
+        wait_weight=float(wait_weight),
     )
 
 
