@@ -164,7 +164,7 @@ def read_log(
         columns,
         mapping,
         ts_plan.expression,
-        native_ts=ts_plan.native,
+        textual_ts=ts_plan.textual,
         dedupe=dedupe,
         survey=survey,
     )
@@ -205,7 +205,7 @@ def _stage(
     m: ColumnMapping,
     ts_expr: str,
     *,
-    native_ts: bool = False,
+    textual_ts: bool = True,
     dedupe: bool,
     survey: dict[str, str],
 ) -> None:
@@ -232,10 +232,10 @@ def _stage(
         keys = ", ".join(q(c) for c in columns)
         dup = f"row_number() OVER (PARTITION BY {keys} ORDER BY __seq) > 1"
     raw_ts = q(m.timestamp)
-    # a native timestamp cannot be a blank string (and casting it to text costs a second per
-    # 10M events)
+    # only a text column can hold a blank string (casting timestamps or numbers to text to
+    # look for one costs a second per 10M events)
     ts_missing = (
-        f"{raw_ts} IS NULL" if native_ts else f"({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '')"
+        f"({raw_ts} IS NULL OR trim({raw_ts}::VARCHAR) = '')" if textual_ts else f"{raw_ts} IS NULL"
     )
     journey = text(m.journey) if m.journey else text(m.case)
     # Touchpoints and channels get their alphabetical rank from small dictionaries, and

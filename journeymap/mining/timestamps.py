@@ -10,7 +10,7 @@ without guessing the missing zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -52,11 +52,7 @@ class TimestampPlan:
     expression: str
     description: str
     timezone: str
-
-    @property
-    def native(self) -> bool:
-        """The column holds timestamps or dates already (no text to parse, no blank strings)."""
-        return self.description.startswith("native")
+    textual: bool = True  # the column holds text, so a blank string is a missing value too
 
 
 def plan_timestamp(
@@ -81,11 +77,14 @@ def plan_timestamp(
             f"timezone('UTC', {col})::TIMESTAMP",
             "native timestamp with time zone",
             "converted to UTC",
+            textual=False,
         )
     if dtype.startswith("TIMESTAMP") or dtype == "DATE":
-        return TimestampPlan(f"{col}::TIMESTAMP", f"native {dtype.lower()}", "as given (no zone)")
+        return TimestampPlan(
+            f"{col}::TIMESTAMP", f"native {dtype.lower()}", "as given (no zone)", textual=False
+        )
     if dtype in {"BIGINT", "INTEGER", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT", "DECIMAL"}:
-        return _epoch_plan(con, view, col)
+        return replace(_epoch_plan(con, view, col), textual=False)
     if dtype == "NULL":
         return TimestampPlan("NULL::TIMESTAMP", "empty column", "none")
     return _text_plan(con, view, col, column, source=source, timestamp_format=timestamp_format)
