@@ -30,6 +30,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from journeymap.progress import ProgressCallback, as_reporter
 
@@ -96,10 +97,8 @@ def mine_tables(
 
     try:
         report("ordering journeys", 0.05)
-        codes = keep(events.select("touchpoint", "tp_code").distinct())
-        names = dict(zip(*to_frame(codes)[["tp_code", "touchpoint"]].T.values, strict=True))
+        names, mix = _dictionary(events)
         survey = [c for c in SURVEY if c in events.columns]
-        mix = _channel_mix(events)
         main_channel = _main_channels(mix)
         designed = settings.designed_by_code(mix, names) if settings is not None else None
         walk = keep(_walk(events, survey=survey))
@@ -125,14 +124,14 @@ def mine_tables(
         variant_count = int(variants_all.count().to_pyarrow().as_py())
         report("scoring steps", 0.65)
         visits = _visits(jt, jr)
-        steps = _steps(walk, jr, visits, codes, main_channel, has_goal=bool(goal), survey=survey)
+        steps = _steps(walk, jr, visits, names, main_channel, has_goal=bool(goal), survey=survey)
         if designed is not None:
             steps["designed_mean"] = steps["tp_code"].map(designed)
         report("counting transitions", 0.75)
-        transitions = _transitions(walk, codes, visits if masks else None)
+        transitions = _transitions(walk, names, visits if masks else None)
         usual_wait_s = _usual_wait(transitions)
         report("collecting results", 0.8)
-        journeys = _journey_frame(jr, variants_all, codes, events, jt)
+        journeys = _journey_frame(jr, variants_all, names, events, jt)
         variants = _variant_frame(variants_all, walk, names, top_variants, total=len(journeys))
         facts: dict[str, pd.DataFrame] = {}
         if settings is not None:
@@ -191,10 +190,21 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
     )
 
 
-def _channel_mix(events: ir.Table) -> pd.DataFrame:
-    """Events per touchpoint and channel (``tp_code``, ``channel``, ``n``)."""
-    mix = events.filter(events.channel.notnull()).group_by(["tp_code", "channel"])
-    return to_frame(mix.aggregate(n=lambda t: t.count()))
+def _dictionary(events: ir.Table) -> tuple[dict[int, str], pd.DataFrame]:
+    """The touchpoints' names by code, and the events per touchpoint and channel (``tp_code``,
+    ``channel``, ``n``), in one grouping by codes (names and channels are read once per
+    group, not compared event by event)."""
+    channel = events.ch_code if "ch_code" in events.columns else events.channel
+    groups = events.group_by(tp_code=events.tp_code, ch=channel).aggregate(
+        n=events.count(),
+        touchpoint=events.touchpoint.arbitrary(),
+        channel=events.channel.arbitrary(),
+    )
+    df = to_frame(groups)
+    first = df.drop_duplicates("tp_code")
+    names = dict(zip(first["tp_code"].astype(int), first["touchpoint"], strict=True))
+    mix = df[df["channel"].notna()].groupby(["tp_code", "channel"], as_index=False)["n"].sum()
+    return names, mix
 
 
 def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
@@ -397,7 +407,7 @@ def _steps(
     walk: ir.Table,
     jr: ir.Table,
     visits: pd.DataFrame,
-    codes: ir.Table,
+    names: dict[int, str],
     main_channel: dict[int, str],
     *,
     has_goal: bool,
@@ -423,8 +433,8 @@ def _steps(
         .group_by(tp_code=jr.last_code)
         .aggregate(exits=lambda t: t.count())
     )
-    table = per_step.left_join(exits, "tp_code").join(codes, "tp_code")
-    df = to_frame(table).merge(_reach(visits), on="tp_code")
+    df = to_frame(per_step.left_join(exits, "tp_code")).merge(_reach(visits), on="tp_code")
+    df["touchpoint"] = df["tp_code"].map(names)
     df["channel"] = df["tp_code"].map(main_channel).astype("str")
     total = int(jr.count().to_pyarrow().as_py())
     df = df.rename(columns={"touchpoint": "step"})
@@ -442,7 +452,7 @@ def _steps(
 
 
 def _transitions(
-    walk: ir.Table, codes: ir.Table, visits: pd.DataFrame | None = None
+    walk: ir.Table, names: dict[int, str], visits: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Directly-follows pairs with their waits, channel switches and returns (``A → B → A``);
     then the codes and the medians friction detection uses.
@@ -455,22 +465,27 @@ def _transitions(
         False
     )
     if visits is not None:
-        journeys = ibis.memtable(_journeys_per_move(visits))
+        journeys = _journeys_per_move(visits)
     else:
         per_journey = moves.group_by(["tp_code", "nxt_code", "jid"]).aggregate(n=moves.count())
-        journeys = per_journey.group_by(["tp_code", "nxt_code"]).aggregate(journeys=_count)
+        journeys = to_frame(
+            per_journey.group_by(["tp_code", "nxt_code"]).aggregate(journeys=_count)
+        )
     agg = moves.group_by(["tp_code", "nxt_code"]).aggregate(
         count=moves.count(),
-        median_s=moves.wait_s.median(),
-        p90_s=moves.wait_s.quantile(0.9),
+        # the median and the 90th percentile in one pass over each move's waits
+        waits=moves.wait_s.quantile([0.5, 0.9]),
         max_s=moves.wait_s.max(),
         channel_switches=moves.switch.sum(),
         returns=returned.sum(),
     )
-    src = codes.rename(source="touchpoint")
-    dst = codes.rename(target="touchpoint", nxt_code="tp_code")
-    table = agg.join(journeys, ["tp_code", "nxt_code"]).join(src, "tp_code").join(dst, "nxt_code")
-    df = to_frame(table)
+    df = to_frame(agg)
+    waits = np.array(df.pop("waits").tolist(), dtype="float64").reshape(-1, 2)
+    df.insert(3, "median_s", waits[:, 0])
+    df.insert(4, "p90_s", waits[:, 1])
+    df = df.merge(journeys, on=["tp_code", "nxt_code"])
+    df["source"] = df["tp_code"].map(names)
+    df["target"] = df["nxt_code"].map(names)
     first = ["source", "target", "count", "journeys", "median_s", "p90_s"]
     df = df[first + [c for c in df.columns if c not in first]]
     df = df.sort_values(["count", "source", "target"], ascending=[False, True, True])
@@ -496,7 +511,7 @@ def _journeys_per_move(visits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _journey_frame(
-    jr: ir.Table, variants: ir.Table, codes: ir.Table, events: ir.Table, jt: ir.Table
+    jr: ir.Table, variants: ir.Table, names: dict[int, str], events: ir.Table, jt: ir.Table
 ) -> pd.DataFrame:
     ids = events.group_by("jid").aggregate(
         journey=events.journey.arbitrary(), customer=events.customer.arbitrary()
@@ -509,13 +524,9 @@ def _journey_frame(
     else:
         jr = jr.join(jt.group_by("jid").aggregate(touchpoints=jt.count()), "jid")
         touchpoints = jr.touchpoints
-    first = codes.rename(first_step="touchpoint", first_code="tp_code")
-    last = codes.rename(last_step="touchpoint", last_code="tp_code")
     table = (
         jr.join(variants.select(*VARIANT_KEY, "variant"), VARIANT_KEY)
         .join(ids, "jid")
-        .join(first, "first_code")
-        .join(last, "last_code")
         .select(
             "journey",
             "customer",
@@ -523,8 +534,8 @@ def _journey_frame(
             "start_us",
             "end_us",
             duration_s=jr.duration_s,
-            first_step="first_step",
-            last_step="last_step",
+            first_step=jr.first_code,
+            last_step=jr.last_code,
             outcome=jr.outcome,
             variant="variant",
             touchpoints=touchpoints,
@@ -535,6 +546,8 @@ def _journey_frame(
         .order_by(["start_us", "journey"])
     )
     df = to_frame(table)
+    for col in ("first_step", "last_step"):  # names from codes: no string join in the engine
+        df[col] = _named(df[col].to_numpy(), names).to_numpy()
     df.insert(3, "start", pd.to_datetime(df.pop("start_us"), unit="us"))
     df.insert(4, "end", pd.to_datetime(df.pop("end_us"), unit="us"))
     distinct = df.pop("touchpoints")
@@ -557,8 +570,7 @@ def _variant_frame(
     shown = walk.filter(walk.jid.isin(v.rep_jid))
     paths = shown.group_by(rep_jid="jid").aggregate(codes=shown.tp_code.collect(order_by=shown.pos))
     df = to_frame(v.join(paths, "rep_jid").order_by("variant"))
-    lookup = np.empty(max(names, default=0) + 1, dtype=object)
-    lookup[list(names)] = list(names.values())
+    lookup = _lookup(names)
     df["path"] = [tuple(lookup[codes]) for codes in df["codes"]]
     df["share"] = df["journeys"] / total if total else 0.0
     df["conversion_rate"] = df["converted"] / df["journeys"]
@@ -567,6 +579,18 @@ def _variant_frame(
         ["variant", "path", "steps", "journeys", "share", "conversion_rate", "median_duration_s"]
     ]
     return _ints(df, ["variant", "steps", "journeys"]).reset_index(drop=True)
+
+
+def _named(codes: np.ndarray, names: dict[int, str]) -> pd.Series:
+    """The names of touchpoint codes, as strings (through Arrow: 1M codes in 15 ms)."""
+    return pa.array(_lookup(names).tolist(), type=pa.string()).take(pa.array(codes)).to_pandas()
+
+
+def _lookup(names: dict[int, str]) -> np.ndarray:
+    """The touchpoint names as an array indexed by code."""
+    lookup = np.empty(max(names, default=0) + 1, dtype=object)
+    lookup[list(names)] = list(names.values())
+    return lookup
 
 
 def to_frame(expr: ir.Table) -> pd.DataFrame:
