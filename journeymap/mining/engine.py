@@ -146,6 +146,11 @@ def mine_tables(
                 names=names,
                 transitions=transitions,
                 channels=mix["channel"].unique().tolist(),
+                channel_codes=(
+                    dict(zip(mix["channel"], mix["ch_code"], strict=True))
+                    if "ch_code" in mix.columns
+                    else None
+                ),
                 main_channel=main_channel,
                 settings=settings,
             )
@@ -204,6 +209,8 @@ def _dictionary(events: ir.Table) -> tuple[dict[int, str], pd.DataFrame]:
     first = df.drop_duplicates("tp_code")
     names = dict(zip(first["tp_code"].astype(int), first["touchpoint"], strict=True))
     mix = df[df["channel"].notna()].groupby(["tp_code", "channel"], as_index=False)["n"].sum()
+    if "ch_code" in events.columns:  # channel codes by name, for filters on integers
+        mix["ch_code"] = mix["channel"].map(dict(zip(df["channel"], df["ch"], strict=True)))
     return names, mix
 
 
@@ -279,9 +286,14 @@ _FP_MOD = 1 << 62
 
 
 @ibis.udf.scalar.builtin(name="hash")
-def _hash(value: int) -> dt.uint64:  # type: ignore[empty-body]
+def unsigned_hash(value: int) -> dt.uint64:  # type: ignore[empty-body]
     """DuckDB's 64-bit hash, unsigned (Ibis's ``hash()`` reinterprets it as signed through a
     bit-string cast that costs a third of the journey grouping)."""
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def unsigned_text_hash(value: str) -> dt.uint64:  # type: ignore[empty-body]
+    """DuckDB's 64-bit hash of a string, unsigned (see :func:`unsigned_hash`)."""
 
 
 def _packed(walk: ir.Table, width: int) -> ir.IntegerValue:
@@ -300,8 +312,8 @@ def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
     x = _packed(walk, width)
     # modulo 2^62: the sums stay 64-bit integers however long the journey
     return {
-        "fp1": (_hash(x * 2) >> 24).sum() % _FP_MOD,
-        "fp2": (_hash(x * 2 + 1) >> 24).sum() % _FP_MOD,
+        "fp1": (unsigned_hash(x * 2) >> 24).sum() % _FP_MOD,
+        "fp2": (unsigned_hash(x * 2 + 1) >> 24).sum() % _FP_MOD,
     }
 
 

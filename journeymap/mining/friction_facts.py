@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from journeymap.mining.engine import to_frame
+from journeymap.mining.engine import to_frame, unsigned_text_hash
 from journeymap.mining.friction_stats import binomial_cdf
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, contact_values
 from journeymap.model.friction import WAIT_WEIGHT
@@ -89,6 +89,7 @@ def friction_facts(
     channels: list[str],
     main_channel: dict[int, str],
     settings: FrictionSettings,
+    channel_codes: dict[str, int] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The aggregates behind slow transitions, ping-pong, channel switches and repeat contacts.
 
@@ -96,7 +97,8 @@ def friction_facts(
     ``loop_span_s`` to ``steps`` (the median time from the first to the last visit of the step
     in the journeys that visit it again; measured for loop candidates only). Returns a dict of
     small DataFrames: ``wait_hist``, ``slow``, ``pairs``, ``switches`` and ``contacts`` (empty
-    frames when nothing qualifies).
+    frames when nothing qualifies). ``channel_codes`` (channel name -> ``ch_code``) lets
+    contacts be picked by code instead of by name.
     """
     contacts = settings.contact_values(channels)
     transitions["escalations"] = escalations(transitions, main_channel, contacts, settings)
@@ -130,7 +132,7 @@ def friction_facts(
     facts["switches"] = _switches(moves, key, width, cand, outcome)
 
     steps["loop_span_s"] = steps["tp_code"].map(_loop_spans(walk, loop_candidates(steps, settings)))
-    facts["contacts"] = _contacts(events, contacts, settings.repeat_window_s)
+    facts["contacts"] = _contacts(events, contacts, settings.repeat_window_s, channel_codes)
     return facts
 
 
@@ -399,16 +401,26 @@ def _switches(
     return to_frame(agg.join(detour, ["tp_code", "nxt_code"]))
 
 
-def _contacts(events: ir.Table, contacts: list[str], window_s: float) -> pd.DataFrame:
+def _contacts(
+    events: ir.Table,
+    contacts: list[str],
+    window_s: float,
+    codes: dict[str, int] | None = None,
+) -> pd.DataFrame:
     """Per contact touchpoint: contacts, customers, and contacts that repeat the same reason
-    (touchpoint) within ``window_s`` of the customer's previous one, across journeys."""
+    (touchpoint) within ``window_s`` of the customer's previous one, across journeys.
+
+    ``codes`` maps channel names to ``ch_code``: the contacts are then picked by code."""
     if not contacts:
         return pd.DataFrame()
     # customers are grouped by a 64-bit hash of their id: sorting by an integer is several
     # times faster than by a string, and a collision among a million customers has odds of
     # about 1 in 30 million
-    ev = events.filter(events.channel.isin(contacts))
-    ev = ev.select(customer=ev.customer.hash(), tp_code=ev.tp_code, t_us=ev.t_us)
+    if codes is not None:
+        ev = events.filter(events.ch_code.isin([int(codes[c]) for c in contacts if c in codes]))
+    else:
+        ev = events.filter(events.channel.isin(contacts))
+    ev = ev.select(customer=unsigned_text_hash(ev.customer), tp_code=ev.tp_code, t_us=ev.t_us)
     w = ibis.window(group_by=[ev.customer, ev.tp_code], order_by=ev.t_us)
     gap_s = (ev.t_us - ev.t_us.lag().over(w)).cast("float64") / 1e6
     repeat = (gap_s <= window_s).fill_null(False)
