@@ -242,3 +242,52 @@ def test_memory_limit_caps_the_engine_and_changes_no_answer(jmap: jm.JourneyMap)
     pd.testing.assert_frame_equal(capped.journeys, jmap.journeys)
     with pytest.raises(jm.errors.ParameterError, match="'memory_limit' parameter of read_log"):
         jm.read_log(tiny_frame(), memory_limit="lots")
+
+
+def test_journeys_sharing_a_number_are_renumbered() -> None:
+    """Journey ids are hashed to numbers; two ids with one number (odds of about 1e-7 per
+    million journeys) are renumbered before anything is counted. Forced here by giving every
+    staged event the same number."""
+    from journeymap.mining import ingest
+
+    log = jm.read_log(tiny_frame())
+    con = log.table._find_backend().con
+    con.execute("UPDATE jm_stage SET jid = 7")
+    journeys, customers, *_ = ingest._build_events(con, log.mapping, gap_s=None)
+    assert (journeys, customers) == (6, 6)
+    numbers = con.execute("SELECT count(DISTINCT jid), count(*) FROM jm_journeys").fetchall()
+    assert numbers == [(6, 6)]
+    renumbered = jm.mine(log, goal="C", horizon="1h")
+    expected = jm.mine(jm.read_log(tiny_frame()), goal="C", horizon="1h")
+    pd.testing.assert_frame_equal(renumbered.journeys, expected.journeys)
+    pd.testing.assert_frame_equal(renumbered.transitions, expected.transitions)
+
+
+@pytest.mark.parametrize("touchpoints", [12, 70])
+def test_journey_counts_equal_pandas_below_and_above_64_touchpoints(touchpoints: int) -> None:
+    """Journeys per step and per transition, and looping journeys, against a plain pandas
+    count: up to 64 touchpoints they come from bit masks of next touchpoints, beyond from
+    a grouping by journey and move."""
+    rng = np.random.default_rng(touchpoints)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in rng.integers(0, 300, n)],
+            "touchpoint": [f"T{i:02d}" for i in rng.integers(0, touchpoints, n)],
+            "timestamp": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.permutation(n), "min"),
+        }
+    )
+    jmap = jm.mine(jm.read_log(df), horizon="1d")
+    ordered = df.sort_values(["customer_id", "timestamp"])
+    ordered["next"] = ordered.groupby("customer_id")["touchpoint"].shift(-1)
+    moves = ordered.dropna(subset=["next"])
+    want = moves.groupby(["touchpoint", "next"])["customer_id"].agg(["size", "nunique"])
+    got = jmap.transitions.set_index(["source", "target"])[["count", "journeys"]]
+    got.index.names = want.index.names
+    want.columns = got.columns
+    pd.testing.assert_frame_equal(got.sort_index(), want.sort_index())
+    visits = ordered.groupby(["touchpoint", "customer_id"]).size()
+    facts = jmap.meta["step_facts"].set_index("step")
+    steps = visits.groupby(level=0).agg(journeys="size", loopers=lambda v: int((v > 1).sum()))
+    assert facts.loc[steps.index, "journeys"].tolist() == steps["journeys"].tolist()
+    assert facts.loc[steps.index, "loopers"].tolist() == steps["loopers"].tolist()

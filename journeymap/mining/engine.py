@@ -82,10 +82,13 @@ def mine_tables(
     top_variants: int | None,
     progress: ProgressCallback | None = None,
     settings: FrictionSettings | None = None,
+    journey_ids: ir.Table | None = None,
 ) -> MinedTables:
     """Compute the step, transition, variant and journey tables from the canonical events.
 
-    With ``settings``, also the facts friction detection needs (``MinedTables.facts``)."""
+    With ``settings``, also the facts friction detection needs (``MinedTables.facts``);
+    with ``journey_ids`` (``jid``, ``journey``, ``customer`` for at least every journey of
+    ``events``), the journeys' ids and customers are read there instead of from the events."""
     report = as_reporter(progress)
     backend = events._find_backend()
     temps: list[str] = []
@@ -131,7 +134,8 @@ def mine_tables(
         transitions = _transitions(walk, names, visits if masks else None)
         usual_wait_s = _usual_wait(transitions)
         report("collecting results", 0.8)
-        journeys = _journey_frame(jr, variants_all, names, events, jt)
+        ids = journey_ids if journey_ids is not None else _ids(events)
+        journeys = _journey_frame(jr, variants_all, names, ids, jt)
         variants = _variant_frame(variants_all, walk, names, top_variants, total=len(journeys))
         facts: dict[str, pd.DataFrame] = {}
         if settings is not None:
@@ -505,6 +509,13 @@ def _transitions(
     return _ints(df, ints).reset_index(drop=True)
 
 
+def _ids(events: ir.Table) -> ir.Table:
+    """Each journey's id and customer, from its events."""
+    return events.group_by("jid").aggregate(
+        journey=events.journey.arbitrary(), customer=events.customer.arbitrary()
+    )
+
+
 def _journeys_per_move(visits: pd.DataFrame) -> pd.DataFrame:
     """Journeys per directly-follows pair (``tp_code``, ``nxt_code``, ``journeys``) from the
     masks of next touchpoints: each journey counts once on every move its mask holds."""
@@ -523,11 +534,9 @@ def _journeys_per_move(visits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _journey_frame(
-    jr: ir.Table, variants: ir.Table, names: dict[int, str], events: ir.Table, jt: ir.Table
+    jr: ir.Table, variants: ir.Table, names: dict[int, str], ids: ir.Table, jt: ir.Table
 ) -> pd.DataFrame:
-    ids = events.group_by("jid").aggregate(
-        journey=events.journey.arbitrary(), customer=events.customer.arbitrary()
-    )
+    ids = ids.select("jid", "journey", "customer")
     # repeats: events beyond the first visit of each touchpoint; backtracks: the repeats that
     # are not immediate (A → A). Distinct touchpoints come from the journey's bit mask when
     # codes fit in 64 bits (a bit-or costs a tenth of a distinct count), else from jt.

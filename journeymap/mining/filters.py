@@ -221,7 +221,9 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
         last_event=str(row["last"]) if pd.notna(row["last"]) else None,
         notes=(*q.notes, "journeys filtered: " + "; ".join(r for r, _ in tests)),
     )
-    out = EventLog(kept, mapping=log.mapping, quality=quality, gap_s=log.gap_s)
+    out = EventLog(
+        kept, mapping=log.mapping, quality=quality, gap_s=log.gap_s, journey_ids=log.journey_ids
+    )
     # the kept events live in a temporary table as long as the filtered log does
     weakref.finalize(out, _drop, backend, name)
     return out

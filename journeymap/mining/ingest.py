@@ -195,7 +195,13 @@ def read_log(
     notes = (*raw.notes, *_survey_notes(con.con, survey, guessed=guessed))
     quality = _quality(raw.label, read, used, counts, figures, ts_plan, mapping, notes, gap_s)
     report("read", 1.0)
-    return EventLog(con.table("jm_events"), mapping=mapping, quality=quality, gap_s=gap_s)
+    return EventLog(
+        con.table("jm_events"),
+        mapping=mapping,
+        quality=quality,
+        gap_s=gap_s,
+        journey_ids=con.table("jm_journeys"),
+    )
 
 
 def _stage(
@@ -389,20 +395,46 @@ def _build_events(
         FROM {source} WHERE __reason IS NULL
         """
     )
-    counts = _counts(con)
-    if counts[0] != counts[1]:  # two journey ids share a hash
+    collisions = _journey_ids(con, source)
+    if collisions:  # two journey ids share a hash
         renumber_journeys(con, source)
-    return counts
+        _journey_ids(con, source)
+    return _counts(con)
+
+
+def _journey_ids(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Make ``jm_journeys``, one row per journey number: its id and customer (the least when
+    they vary), and whether its events hold other ids or customers too. Returns the number
+    of journey numbers shared by two ids (hash collisions), which the caller renumbers.
+
+    The engine reads journey ids and customers here instead of grouping the events again,
+    and the quality report counts journeys and customers from it."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE jm_journeys AS
+        SELECT jid, min(journey) AS journey, min(customer) AS customer,
+               max(journey) <> min(journey) AS __shared, max(customer) <> min(customer) AS __mixed
+        FROM {source} WHERE __reason IS NULL GROUP BY jid
+        """
+    )
+    return int(con.execute("SELECT count(*) FILTER (__shared) FROM jm_journeys").fetchall()[0][0])
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """Distinct journey hashes, journeys, customers, touchpoints, channels; first and last
-    time of ``jm_events``, in one pass."""
-    return con.execute(
-        "SELECT count(DISTINCT jid), count(DISTINCT journey), count(DISTINCT customer), "
-        "count(DISTINCT tp_code), count(DISTINCT ch_code), make_timestamp(min(t_us)), "
+    """Journeys, customers, touchpoints, channels; first and last time of ``jm_events``.
+
+    Customers are counted over the journeys (one customer each), or over the events when
+    some journey has several."""
+    journeys, customers, mixed = con.execute(
+        "SELECT count(*), count(DISTINCT customer), bool_or(__mixed) FROM jm_journeys"
+    ).fetchall()[0]
+    if mixed:
+        customers = con.execute("SELECT count(DISTINCT customer) FROM jm_events").fetchall()[0][0]
+    rest = con.execute(
+        "SELECT count(DISTINCT tp_code), count(DISTINCT ch_code), make_timestamp(min(t_us)), "
         "make_timestamp(max(t_us)) FROM jm_events"
     ).fetchall()[0]
+    return (journeys, customers, *rest)
 
 
 def renumber_journeys(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -490,7 +522,7 @@ def _quality(
     notes: Sequence[str],
     gap_s: float | None,
 ) -> QualityReport:
-    _ids, journeys, customers, touchpoints, channels, first, last = figures
+    journeys, customers, touchpoints, channels, first, last = figures
     extra = list(notes)
     if m.guessed:
         extra.append(

@@ -120,6 +120,7 @@ def mine(
         top_variants=top_variants,
         progress=progress,
         settings=settings,
+        journey_ids=log.journey_ids,
     )
     variants = tables.variants
     if not goals:

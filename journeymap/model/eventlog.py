@@ -119,6 +119,9 @@ class EventLog:
         mapping: which source columns were used for which role.
         quality: the data-quality report.
         gap_s: the inactivity gap (seconds) used to split customers into journeys, if any.
+        journey_ids: an Ibis table with one row per journey number (``jid``, ``journey``,
+            ``customer``), at least for every journey of ``table`` (a filtered log keeps its
+            parent's); None when the engine should read them from the events.
     """
 
     def __init__(
@@ -128,11 +131,13 @@ class EventLog:
         mapping: ColumnMapping,
         quality: QualityReport,
         gap_s: float | None = None,
+        journey_ids: Any = None,
     ) -> None:
         self.table = table
         self.mapping = mapping
         self.quality = quality
         self.gap_s = gap_s
+        self.journey_ids = journey_ids
 
     @property
     def source(self) -> str:
