@@ -121,7 +121,8 @@ def mine_tables(
                 designed=designed,
             )
         )
-        jt = _journey_steps(walk, masks=masks)  # computed in place, once: see _visits
+        # computed in place, once: see _visits
+        jt = _journey_steps(walk, masks=masks, goal=bool(goal_codes))
         report("grouping variants", 0.5)
         variants_all = keep(_variants(jr))
         variant_count = int(variants_all.count().to_pyarrow().as_py())
@@ -273,17 +274,16 @@ def _journeys(
     )
     log_end = walk.t_us.max().as_scalar()
     is_open = jr.end_us >= log_end - int(horizon_s * 1_000_000)
-    done = "completed" if not has_goal else "dropped"
-    outcome = (
-        ibis.cases((jr.reached, "converted"), (is_open, "open"), else_=done)
-        if has_goal
-        else ibis.cases((is_open, "open"), else_=done)
-    )
+    done = OUTCOMES.index("dropped" if has_goal else "completed")
+    # the outcome as its position in OUTCOMES (named in the journey frame): a byte per
+    # journey instead of a string, and flags compared as integers
+    outcome = ibis.cases((jr.reached, 0), (is_open, 1), else_=done).cast("int8")
     jr = jr.mutate(outcome=outcome, duration_s=(jr.end_us - jr.start_us).cast("float64") / 1e6)
-    return jr.mutate(decided=jr.outcome != "open", won=jr.outcome == "converted")
+    return jr.mutate(decided=jr.outcome != 1, won=jr.outcome == 0)
 
 
 _NO_POS = ibis.literal(None, type="int64")
+OUTCOMES = ("converted", "open", "dropped", "completed")
 _ONE = ibis.literal(1).cast("uint64")
 VARIANT_KEY = ["fp1", "fp2", "events"]
 _FP_MOD = 1 << 62
@@ -334,15 +334,15 @@ def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str
     return cols
 
 
-def _journey_steps(walk: ir.Table, *, masks: bool = False) -> ir.Table:
-    """One row per journey and touchpoint: visits, first position and, when touchpoint codes
-    fit in 64 bits, the touchpoints that follow it in the journey as a bit mask (``nxt_mask``,
-    0 when it only ends the journey). The largest grouping of the engine (10M events: 7.2M
-    rows), kept to these aggregates; loop times are measured for candidates only."""
+def _journey_steps(walk: ir.Table, *, masks: bool = False, goal: bool = True) -> ir.Table:
+    """One row per journey and touchpoint: visits, first position (with a ``goal``: it is
+    only compared with the goal's) and, when touchpoint codes fit in 64 bits, the touchpoints
+    that follow it in the journey as a bit mask (``nxt_mask``, 0 when it only ends the
+    journey). The largest grouping of the engine (10M events: 7.2M rows), kept to these
+    aggregates; loop times are measured for candidates only."""
     nxt = {"nxt_mask": (_ONE << walk.nxt_code.cast("uint64")).bit_or()} if masks else {}
-    return walk.group_by(["jid", "tp_code"]).aggregate(
-        n=walk.count(), first_pos=walk.pos.min(), **nxt
-    )
+    first = {"first_pos": walk.pos.min()} if goal else {}
+    return walk.group_by(["jid", "tp_code"]).aggregate(n=walk.count(), **first, **nxt)
 
 
 VISIT_FLAGS = ["decided", "won", "looped", "before_goal"]
@@ -363,7 +363,11 @@ def _visits(jt: ir.Table, jr: ir.Table) -> pd.DataFrame:
         "decided": pairs.decided,
         "won": pairs.won,
         "looped": pairs.n > 1,
-        "before_goal": pairs.goal_pos.isnull() | (pairs.first_pos < pairs.goal_pos),
+        "before_goal": (
+            pairs.goal_pos.isnull() | (pairs.first_pos < pairs.goal_pos)
+            if "first_pos" in jt.columns
+            else ibis.literal(True)
+        ),
     }
     if "nxt_mask" in jt.columns:
         keys["nxt_mask"] = pairs.nxt_mask.fill_null(0)
@@ -445,7 +449,7 @@ def _steps(
         **answers,
     )
     exits = (
-        jr.filter(jr.outcome == "dropped")
+        jr.filter(jr.outcome == OUTCOMES.index("dropped"))
         .group_by(tp_code=jr.last_code)
         .aggregate(exits=lambda t: t.count())
     )
@@ -568,7 +572,8 @@ def _journey_frame(
     )
     df = to_frame(table)
     for col in ("first_step", "last_step"):  # names from codes: no string join in the engine
-        df[col] = _named(df[col].to_numpy(), names).to_numpy()
+        df[col] = _named(df[col].to_numpy(), names)
+    df["outcome"] = _named(df["outcome"].to_numpy(), dict(enumerate(OUTCOMES)))
     df.insert(3, "start", pd.to_datetime(df.pop("start_us"), unit="us"))
     df.insert(4, "end", pd.to_datetime(df.pop("end_us"), unit="us"))
     distinct = df.pop("touchpoints")
