@@ -164,8 +164,14 @@ def attribute_values(log: EventLog, column: str, *, limit: int | None = 200) -> 
 
 
 def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
-    """Flag each journey with the first filter it fails, count, and keep the rest."""
+    """Flag each journey with the first filter it fails, count, and keep the rest.
+
+    One grouping by journey gives every verdict, kept as a small table (one row per
+    journey); the kept events are copied once, and the report counts from the verdicts and
+    from integer codes (journeys, customers through the log's journey ids when each journey
+    has one customer)."""
     table = log.table
+    backend = table._find_backend()
     flags = table.mutate(**{f"__ok{i}": cond for i, (_, cond) in enumerate(tests)})
     per_journey = flags.group_by("jid").aggregate(
         __events=flags.count(),
@@ -175,46 +181,53 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
         *[(~per_journey[f"__ok{i}"], reason) for i, (reason, _) in enumerate(tests)],
         else_=ibis.null("string"),
     )
-    per_journey = per_journey.mutate(__reason=reason)
-    counts = per_journey.group_by("__reason").aggregate(n=per_journey.__events.sum()).to_pandas()
-    dropped = {
-        str(r): int(n) for r, n in zip(counts["__reason"], counts["n"], strict=True) if pd.notna(r)
-    }
-    kept_ids = per_journey.filter(per_journey.__reason.isnull()).select("jid")
-    if sum(dropped.values()) == 0:
-        return log
-    backend = table._find_backend()
     name = f"jm_filtered_{os.getpid()}_{next(_counter)}"
-    kept = backend.create_table(name, table.semi_join(kept_ids, "jid"), temp=True)
+    verdicts = backend.create_table(
+        f"{name}_verdicts", per_journey.select("jid", "__events", __reason=reason), temp=True
+    )
+    try:
+        counts = verdicts.group_by("__reason").aggregate(
+            n=verdicts.__events.sum(), journeys=verdicts.count()
+        )
+        counts = counts.to_pyarrow().to_pandas()
+        kept_row = counts[counts["__reason"].isna()]
+        dropped = {
+            str(r): int(n)
+            for r, n in zip(counts["__reason"], counts["n"], strict=True)
+            if pd.notna(r)
+        }
+        if sum(dropped.values()) == 0:
+            return log
+        if kept_row.empty:
+            raise EmptyLogError(
+                "no journey matches the filters "
+                f"({', '.join(f'{r}: {n:,} events' for r, n in dropped.items())}). "
+                "Fix: widen the date range or choose other values",
+                source=log.source,
+            )
+        kept_ids = verdicts.filter(verdicts.__reason.isnull()).select("jid")
+        kept = backend.create_table(name, table.semi_join(kept_ids, "jid"), temp=True)
+        customers = _customers(log, kept, kept_ids)
+    finally:
+        backend.drop_table(f"{name}_verdicts", force=True)
+    channel = kept.ch_code if "ch_code" in kept.columns else kept.channel
     facts = kept.aggregate(
-        events=kept.count(),
-        journeys=kept.jid.nunique(),
-        customers=kept.customer.nunique(),
         touchpoints=kept.tp_code.nunique(),
-        channels=kept.channel.nunique(),
+        channels=channel.nunique(),
         first=kept.ts.min(),
         last=kept.ts.max(),
     ).to_pandas()
     row = facts.iloc[0]
-    used = int(row["events"])
-    if used == 0:
-        backend.drop_table(name, force=True)
-        raise EmptyLogError(
-            "no journey matches the filters "
-            f"({', '.join(f'{r}: {n:,} events' for r, n in dropped.items())}). "
-            "Fix: widen the date range or choose other values",
-            source=log.source,
-        )
     q = log.quality
     left_out = dict(q.left_out)
     for reason, n in dropped.items():
         left_out[reason] = left_out.get(reason, 0) + n
     quality = replace(
         q,
-        events_used=used,
+        events_used=int(kept_row["n"].iloc[0]),
         left_out=left_out,
-        journeys=int(row["journeys"]),
-        customers=int(row["customers"]),
+        journeys=int(kept_row["journeys"].iloc[0]),
+        customers=customers,
         touchpoints=int(row["touchpoints"]),
         channels=int(row["channels"]),
         first_event=str(row["first"]) if pd.notna(row["first"]) else None,
@@ -227,6 +240,18 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
     # the kept events live in a temporary table as long as the filtered log does
     weakref.finalize(out, _drop, backend, name)
     return out
+
+
+def _customers(log: EventLog, kept: ir.Table, kept_ids: ir.Table) -> int:
+    """Distinct customers of the kept journeys: from the log's journey ids when every journey
+    has a single customer (a row per journey instead of one per event), else from the events."""
+    ids = log.journey_ids
+    if ids is not None and "__mixed" in ids.columns:
+        mine = ids.semi_join(kept_ids, "jid")
+        row = mine.aggregate(n=mine.customer.nunique(), mixed=mine.__mixed.any()).to_pandas()
+        if not bool(row["mixed"].iloc[0]):
+            return int(row["n"].iloc[0])
+    return int(kept.customer.nunique().to_pyarrow().as_py())
 
 
 def _drop(backend: Any, name: str) -> None:
