@@ -530,3 +530,31 @@ def test_samples_planted_slow_transitions_and_extras(
             assert not extra.loc[step, "helps"]
             assert any(f.kind == "unnecessary_step" and f.steps == (step,) for f in cmp.frictions)
     assert cmp.covered_share == 1.0 and 0.7 < cmp.fitness < 0.9
+
+
+def test_alignments_are_remembered_per_model(jmap: jm.JourneyMap, target: jm.TargetJourney) -> None:
+    """A variant aligned once against a model is not aligned again: a filtered map, or the same
+    map, compared with the same design reads the alignments kept; changing what the model is
+    made of (an optional step) aligns afresh, and every answer equals a fresh alignment."""
+    from journeymap.mining import alignment
+
+    alignment._ALIGNED.clear()
+    first = jmap.compare(target)
+    kept = alignment._ALIGNED[alignment.model_key(target)]
+    assert len(kept) == first.aligned_variants == 7
+    again = jmap.compare(target)
+    assert len(alignment._ALIGNED) == 1 and len(kept) == 7
+    pd.testing.assert_frame_equal(again.journeys, first.journeys)
+    three = jm.filter_log(jmap.log, journeys=["j3", "j5", "j9"])
+    part = jm.mine(three, goal="D", horizon="1m").compare(target)
+    expected = first.journeys.set_index("journey").loc[["j3", "j5", "j9"], "fitness"]
+    assert part.journeys.set_index("journey")["fitness"].to_dict() == expected.to_dict()
+    relaxed = jm.TargetJourney.from_yaml(
+        TARGET.replace("      - D\n", "      - {touchpoint: D, optional: true}\n")
+    )
+    assert alignment.model_key(relaxed) != alignment.model_key(target)
+    cached = jmap.compare(relaxed)
+    alignment._ALIGNED.clear()
+    fresh = jmap.compare(relaxed)
+    pd.testing.assert_frame_equal(cached.journeys, fresh.journeys)
+    assert len(alignment._ALIGNED) == 1

@@ -26,7 +26,14 @@ from typing import Any
 from journeymap.model.target import TargetJourney
 from journeymap.progress import ProgressCallback, as_reporter
 
-__all__ = ["Aligned", "align_variants", "collapse_runs", "petri_net", "process_tree"]
+__all__ = [
+    "Aligned",
+    "align_variants",
+    "collapse_runs",
+    "model_key",
+    "petri_net",
+    "process_tree",
+]
 
 # pm4py's standard cost of a log or a visible model move; silent moves cost 1 and sync moves 0,
 # and pm4py floors costs by this unit when it computes fitness.
@@ -96,7 +103,55 @@ def align_variants(
 
     Uses pm4py's Dijkstra alignment on the target's Petri net with the standard cost function
     (the one ``pm4py.fitness_alignments`` uses), so deviations equal pm4py's.
+
+    An alignment depends only on the model (the stages, their steps and which are optional)
+    and the variant, so each is computed once per process: comparing a filtered map, or the
+    same map again, aligns only the variants not aligned before (see :func:`model_key`; at
+    most :data:`CACHED_VARIANTS` variants are kept per model, for the last
+    :data:`CACHED_MODELS` models).
+
+    >>> t = TargetJourney.from_dict({"name": "Buy", "stages": [{"name": "Buy",
+    ...     "steps": ["Cart", {"touchpoint": "Help", "optional": True}, "Pay"]}]})
+    >>> [a.deviations for a in align_variants(t, [["Cart", "Pay"], ["Pay", "Cart"]])]
+    [0, 2]
     """
+    key = model_key(target)
+    known = _ALIGNED.pop(key, {})
+    _ALIGNED[key] = known  # the most recently used model last
+    while len(_ALIGNED) > CACHED_MODELS:
+        _ALIGNED.pop(next(iter(_ALIGNED)))
+    todo = list(dict.fromkeys(tuple(v) for v in variants if tuple(v) not in known))
+    if todo:
+        new = _align_all(target, todo, progress)
+        room = max(0, CACHED_VARIANTS - len(known))
+        known.update(itertools.islice(new.items(), room))
+        found = {**new, **known}
+    else:
+        as_reporter(progress)(f"aligned {len(variants):,} variants (aligned before)", 1.0)
+        found = known
+    return [found[tuple(v)] for v in variants]
+
+
+CACHED_MODELS = 8
+CACHED_VARIANTS = 200_000
+_ALIGNED: dict[tuple[Any, ...], dict[tuple[str, ...], Aligned]] = {}
+
+
+def model_key(target: TargetJourney) -> tuple[Any, ...]:
+    """What a target's model is made of: its stages' steps in order, each with whether it is
+    optional (names, channels, efforts and waits do not change an alignment)."""
+    return tuple(
+        tuple((step.touchpoint, bool(step.optional)) for step in stage.steps)
+        for stage in target.stages
+    )
+
+
+def _align_all(
+    target: TargetJourney,
+    variants: Sequence[tuple[str, ...]],
+    progress: ProgressCallback | None,
+) -> dict[tuple[str, ...], Aligned]:
+    """pm4py's alignment of each variant, by variant."""
     from pm4py.algo.conformance.alignments.petri_net.variants import dijkstra_less_memory
     from pm4py.objects.log.obj import Event, Trace
 
@@ -109,7 +164,7 @@ def align_variants(
             t: MOVE_COST if t.label is not None else 1 for t in net.transitions
         }
     }
-    results: list[Aligned] = []
+    results: dict[tuple[str, ...], Aligned] = {}
     step = max(1, len(variants) // 100)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -118,7 +173,7 @@ def align_variants(
                 report(f"aligning variant {i + 1:,} of {len(variants):,}", i / len(variants))
             trace = Trace([Event({"concept:name": name}) for name in names])
             result = dijkstra_less_memory.apply(trace, net, im, fm, parameters=parameters)
-            results.append(_aligned(result))
+            results[names] = _aligned(result)
     report(f"aligned {len(variants):,} variants", 1.0)
     return results
 
