@@ -16,6 +16,7 @@ MODULES = [
     "journeymap.mining.columns",
     "journeymap.mining.ingest",
     "journeymap.mining.mine",
+    "journeymap.mining.alignment",
 ]
 
 
