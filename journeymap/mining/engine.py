@@ -191,7 +191,7 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
         "jid",
         "tp_code",
         "t_us",
-        pos=ibis.row_number().over(w),
+        pos=ibis.row_number().over(w).cast("int32"),  # 4 bytes an event, not 8
         nxt_code=events.tp_code.lead().over(w),
         wait_s=(events.t_us.lead().over(w) - events.t_us).cast("float64") / 1e6,
         nxt2_code=events.tp_code.lead(2).over(w),
