@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
+from _common import COLUMNS, log_for
+
 GOAL = "Order confirmed"  # a touchpoint of bench/make_log.py
 FILTERS: dict[str, dict[str, object]] = {
     "date range (March 2024)": {"start": "2024-03-01", "end": "2024-03-31"},
@@ -36,22 +35,13 @@ def main() -> None:
     ap.add_argument("--size", default="1m", help="1m or 10m (bench/data/events_<size>.parquet)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per filter (default 3)")
     args = ap.parse_args()
-    path = BENCH / "data" / f"events_{args.size}.parquet"
-    if not path.exists():
-        sys.exit(f"{path} is missing: run python bench/run.py --sizes {args.size} first")
+    path = log_for(args.size)
     t0 = time.perf_counter()
     import journeymap as jm
 
     mine = jm.mine  # imports the mining modules, as the app has by then
     t1 = time.perf_counter()
-    log = jm.read_log(
-        path,
-        journey="journey_id",
-        case="customer_id",
-        touchpoint="touchpoint",
-        timestamp="timestamp",
-        channel="channel",
-    )
+    log = jm.read_log(path, **COLUMNS)
     first = mine(log, goal=GOAL)
     t2 = time.perf_counter()
     print(f"{args.size}: import {t1 - t0:.2f} s; first read + mine {t2 - t1:.2f} s")

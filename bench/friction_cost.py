@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
+from _common import BENCH, log_for
 
 CHILD = """
 import json, resource, sys, time
@@ -63,9 +63,7 @@ def main() -> None:
     ap.add_argument("--size", default="10m", help="1m or 10m (bench/data/events_<size>.parquet)")
     ap.add_argument("--repeat", type=int, default=3, help="pairs of runs (default 3)")
     args = ap.parse_args()
-    path = BENCH / "data" / f"events_{args.size}.parquet"
-    if not path.exists():
-        sys.exit(f"{path} is missing: run python bench/run.py --sizes {args.size} first")
+    path = log_for(args.size)
     runs: dict[str, list[dict[str, float]]] = {"core": [], "full": []}
     for i in range(args.repeat):
         for mode in runs:
