@@ -98,6 +98,12 @@ def mine_tables(
         temps.append(name)
         return backend.create_table(name, expr, temp=True)
 
+    def release(table: ir.Table) -> None:
+        """Drop a kept table before the end (its memory serves what follows)."""
+        name = next(n for n in temps if table.get_name().endswith(n))
+        temps.remove(name)
+        backend.drop_table(name, force=True)
+
     try:
         report("ordering journeys", 0.05)
         names, mix = _dictionary(events)
@@ -127,22 +133,22 @@ def mine_tables(
         variants_all = keep(_variants(jr))
         variant_count = int(variants_all.count().to_pyarrow().as_py())
         report("scoring steps", 0.65)
+        total = int(jr.count().to_pyarrow().as_py())
         visits = _visits(jt, jr)
-        steps = _steps(walk, jr, visits, names, main_channel, has_goal=bool(goal), survey=survey)
+        steps = _steps(
+            walk, jr, visits, names, main_channel, total=total, has_goal=bool(goal), survey=survey
+        )
         if designed is not None:
             steps["designed_mean"] = steps["tp_code"].map(designed)
         report("counting transitions", 0.75)
         transitions = _transitions(walk, names, visits if masks else None)
         usual_wait_s = _usual_wait(transitions)
-        report("collecting results", 0.8)
-        ids = journey_ids if journey_ids is not None else _ids(events)
-        journeys = _journey_frame(jr, variants_all, names, ids, jt)
-        variants = _variant_frame(variants_all, walk, names, top_variants, total=len(journeys))
+        variants = _variant_frame(variants_all, walk, names, top_variants, total=total)
         facts: dict[str, pd.DataFrame] = {}
         if settings is not None:
             from journeymap.mining.friction_facts import friction_facts
 
-            report("looking for frictions", 0.9)
+            report("looking for frictions", 0.8)
             facts = friction_facts(
                 steps=steps,
                 walk=walk,
@@ -159,6 +165,11 @@ def mine_tables(
                 main_channel=main_channel,
                 settings=settings,
             )
+        report("collecting journeys", 0.9)
+        if masks:  # the journey frame needs the walk no more: its memory serves the frame
+            release(walk)
+        ids = journey_ids if journey_ids is not None else _ids(events)
+        journeys = _journey_frame(jr, variants_all, names, ids, jt)
     finally:
         for name in temps:
             backend.drop_table(name, force=True)
@@ -430,10 +441,12 @@ def _steps(
     names: dict[int, str],
     main_channel: dict[int, str],
     *,
+    total: int,
     has_goal: bool,
     survey: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The step table (:data:`STEP_COLUMNS`), then the per-step facts scores and frictions use."""
+    """The step table (:data:`STEP_COLUMNS`), then the per-step facts scores and frictions use
+    (``total``: the number of journeys)."""
     answers: dict[str, ir.Value] = {f"{s}_responses": walk[s].count() for s in survey or ()}
     if "ces" in (survey or ()):  # the range of the answers tells the scale (1-5 or 1-7)
         answers.update(ces_min=walk.ces.min(), ces_max=walk.ces.max())
@@ -456,7 +469,6 @@ def _steps(
     df = to_frame(per_step.left_join(exits, "tp_code")).merge(_reach(visits), on="tp_code")
     df["touchpoint"] = df["tp_code"].map(names)
     df["channel"] = df["tp_code"].map(main_channel).astype("str")
-    total = int(jr.count().to_pyarrow().as_py())
     df = df.rename(columns={"touchpoint": "step"})
     df["reach"] = df["journeys"] / total if total else 0.0
     df["visits_per_journey"] = df["visits"] / df["journeys"]
