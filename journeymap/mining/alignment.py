@@ -18,6 +18,7 @@ optimal cost as pm4py would on the full trace):
 from __future__ import annotations
 
 import itertools
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,25 +117,29 @@ def align_variants(
     [0, 2]
     """
     key = model_key(target)
-    known = _ALIGNED.pop(key, {})
-    _ALIGNED[key] = known  # the most recently used model last
-    while len(_ALIGNED) > CACHED_MODELS:
-        _ALIGNED.pop(next(iter(_ALIGNED)))
-    todo = list(dict.fromkeys(tuple(v) for v in variants if tuple(v) not in known))
+    wanted = [tuple(v) for v in variants]
+    with _LOCK:  # the app compares in several threads; the alignments run outside the lock
+        known = _ALIGNED.pop(key, {})
+        _ALIGNED[key] = known  # the most recently used model last
+        while len(_ALIGNED) > CACHED_MODELS:
+            del _ALIGNED[next(iter(_ALIGNED))]
+        found = {v: known[v] for v in wanted if v in known}
+    todo = list(dict.fromkeys(v for v in wanted if v not in found))
     if todo:
         new = _align_all(target, todo, progress)
-        room = max(0, CACHED_VARIANTS - len(known))
-        known.update(itertools.islice(new.items(), room))
-        found = {**new, **known}
+        found.update(new)
+        with _LOCK:
+            room = max(0, CACHED_VARIANTS - len(known))
+            known.update(itertools.islice(new.items(), room))
     else:
         as_reporter(progress)(f"aligned {len(variants):,} variants (aligned before)", 1.0)
-        found = known
-    return [found[tuple(v)] for v in variants]
+    return [found[v] for v in wanted]
 
 
 CACHED_MODELS = 8
 CACHED_VARIANTS = 200_000
 _ALIGNED: dict[tuple[Any, ...], dict[tuple[str, ...], Aligned]] = {}
+_LOCK = threading.Lock()
 
 
 def model_key(target: TargetJourney) -> tuple[Any, ...]:
