@@ -247,8 +247,10 @@ def _customers(log: EventLog, kept: ir.Table, kept_ids: ir.Table) -> int:
     has a single customer (a row per journey instead of one per event), else from the events."""
     ids = log.journey_ids
     if ids is not None and "__mixed" in ids.columns:
-        mine = ids.semi_join(kept_ids, "jid")
-        row = mine.aggregate(n=mine.customer.nunique(), mixed=mine.__mixed.any()).to_pandas()
+        kept_journeys = ids.semi_join(kept_ids, "jid")
+        row = kept_journeys.aggregate(
+            n=kept_journeys.customer.nunique(), mixed=kept_journeys.__mixed.any()
+        ).to_pandas()
         if not bool(row["mixed"].iloc[0]):
             return int(row["n"].iloc[0])
     return int(kept.customer.nunique().to_pyarrow().as_py())
