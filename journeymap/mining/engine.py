@@ -100,7 +100,7 @@ def mine_tables(
 
     try:
         report("ordering journeys", 0.05)
-        names, mix = _dictionary(events)
+        names, mix, channel_codes = _dictionary(events)
         survey = [c for c in SURVEY if c in events.columns]
         main_channel = _main_channels(mix)
         designed = settings.designed_by_code(mix, names) if settings is not None else None
@@ -151,11 +151,7 @@ def mine_tables(
                 names=names,
                 transitions=transitions,
                 channels=mix["channel"].unique().tolist(),
-                channel_codes=(
-                    dict(zip(mix["channel"], mix["ch_code"], strict=True))
-                    if "ch_code" in mix.columns
-                    else None
-                ),
+                channel_codes=channel_codes,
                 main_channel=main_channel,
                 settings=settings,
             )
@@ -205,9 +201,12 @@ def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
     )
 
 
-def _dictionary(events: ir.Table) -> tuple[dict[int, str], pd.DataFrame]:
-    """The touchpoints' names by code, and the events per touchpoint and channel (``tp_code``,
-    ``channel``, ``n``), in one grouping by codes (names and channels are read once per
+def _dictionary(
+    events: ir.Table,
+) -> tuple[dict[int, str], pd.DataFrame, dict[str, int] | None]:
+    """The touchpoints' names by code, the events per touchpoint and channel (``tp_code``,
+    ``channel``, ``n``) and, when the events carry channel codes, each channel's code (for
+    filters on integers), in one grouping by codes (names and channels are read once per
     group, not compared event by event)."""
     channel = events.ch_code if "ch_code" in events.columns else events.channel
     groups = events.group_by(tp_code=events.tp_code, ch=channel).aggregate(
@@ -218,10 +217,12 @@ def _dictionary(events: ir.Table) -> tuple[dict[int, str], pd.DataFrame]:
     df = to_frame(groups)
     first = df.drop_duplicates("tp_code")
     names = dict(zip(first["tp_code"].astype(int), first["touchpoint"], strict=True))
-    mix = df[df["channel"].notna()].groupby(["tp_code", "channel"], as_index=False)["n"].sum()
-    if "ch_code" in events.columns:  # channel codes by name, for filters on integers
-        mix["ch_code"] = mix["channel"].map(dict(zip(df["channel"], df["ch"], strict=True)))
-    return names, mix
+    named = df[df["channel"].notna()]
+    mix = named.groupby(["tp_code", "channel"], as_index=False)["n"].sum()
+    codes = None
+    if "ch_code" in events.columns:
+        codes = {str(c): int(k) for c, k in zip(named["channel"], named["ch"], strict=True)}
+    return names, mix, codes
 
 
 def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
