@@ -37,7 +37,7 @@ from journeymap.progress import ProgressCallback, as_reporter
 if TYPE_CHECKING:
     from journeymap.mining.friction_facts import FrictionSettings
 
-__all__ = ["MinedTables", "connect", "mine_tables", "to_frame"]
+__all__ = ["MinedTables", "connect", "make_walk", "mine_tables", "to_frame"]
 
 _counter = itertools.count()
 
@@ -83,12 +83,15 @@ def mine_tables(
     progress: ProgressCallback | None = None,
     settings: FrictionSettings | None = None,
     journey_ids: ir.Table | None = None,
+    walk: ir.Table | None = None,
 ) -> MinedTables:
     """Compute the step, transition, variant and journey tables from the canonical events.
 
     With ``settings``, also the facts friction detection needs (``MinedTables.facts``);
     with ``journey_ids`` (``jid``, ``journey``, ``customer`` for at least every journey of
-    ``events``), the journeys' ids and customers are read there instead of from the events."""
+    ``events``), the journeys' ids and customers are read there instead of from the events;
+    with ``walk`` (:func:`make_walk` of ``events``, materialised), the events are not ordered
+    again."""
     report = as_reporter(progress)
     backend = events._find_backend()
     temps: list[str] = []
@@ -99,12 +102,14 @@ def mine_tables(
         return backend.create_table(name, expr, temp=True)
 
     try:
-        report("ordering journeys", 0.05)
+        if walk is None:
+            report("ordering journeys", 0.05)
         names, mix, channel_codes = _dictionary(events)
         survey = [c for c in SURVEY if c in events.columns]
         main_channel = _main_channels(mix)
         designed = settings.designed_by_code(mix, names) if settings is not None else None
-        walk = keep(_walk(events, survey=survey))
+        if walk is None:
+            walk = keep(make_walk(events, survey=survey))
         goal_codes = [c for c, n in names.items() if n in set(goal)]
         if horizon_s is None:
             horizon_s = _default_horizon(walk)
@@ -179,7 +184,7 @@ def mine_tables(
 SURVEY = ("ces", "csat", "nps")
 
 
-def _walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
+def make_walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
     """Every event with what follows it; all ``LEAD``s share one window, so one sort.
 
     ``switch``: the next event of the journey is on another channel."""

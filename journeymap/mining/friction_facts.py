@@ -423,18 +423,18 @@ def _contacts(
     ev = ev.select(customer=unsigned_text_hash(ev.customer), tp_code=ev.tp_code, t_us=ev.t_us)
     w = ibis.window(group_by=[ev.customer, ev.tp_code], order_by=ev.t_us)
     gap_s = (ev.t_us - ev.t_us.lag().over(w)).cast("float64") / 1e6
-    repeat = (gap_s <= window_s).fill_null(False)
-    # counts of customers without distinct aggregates (several times slower): a customer's
-    # first contact of a reason has no previous one, its first repeat is the first to repeat
-    w_upto = ibis.window(group_by=[ev.customer, ev.tp_code], order_by=ev.t_us, rows=(None, 0))
-    ev = ev.mutate(gap_s=gap_s, repeat=repeat)
-    ev = ev.mutate(first_repeat=ev.repeat & (ev.repeat.cast("int32").sum().over(w_upto) == 1))
+    ev = ev.mutate(gap_s=gap_s, repeat=(gap_s <= window_s).fill_null(False))
     agg = ev.group_by("tp_code").aggregate(
         contacts=ev.count(),
-        customers=ev.gap_s.isnull().sum(),
+        customers=ev.gap_s.isnull().sum(),  # a customer's first contact of a reason
         repeats=ev.repeat.sum(),
-        repeat_customers=ev.first_repeat.sum(),
         gap_s=ev.gap_s.median(where=ev.repeat),
         gap_total_s=ev.gap_s.sum(where=ev.repeat),
     )
-    return to_frame(agg)
+    # customers who repeat a reason, from the few repeats: a second window over every contact
+    # (a customer's first repeat) costs as much as the first (10M events: 0.55 s vs 0.32 s)
+    repeaters = ev.filter(ev.repeat).select("customer", "tp_code").distinct()
+    per_reason = repeaters.group_by("tp_code").aggregate(repeat_customers=_count)
+    df = to_frame(agg.left_join(per_reason, "tp_code").drop("tp_code_right"))
+    df["repeat_customers"] = df["repeat_customers"].fillna(0).astype("int64")
+    return df

@@ -381,28 +381,41 @@ def _build_events(
             """
         )
         source = "jm_split"
-    # Names and times come from the codes and microseconds where a query asks for them: the
-    # staged events hold integers only (10M events: 0.4 s and 500 MB less than names). A
-    # dictionary is read by a scalar subquery, once per query, and never when unused.
-    # Without an outcome column the outcome is a constant (not 16 bytes per staged event).
-    names = "(SELECT list(name ORDER BY code) FROM {}_names)[{} + 1]"
-    outcome = "outcome" if m.outcome else "NULL::VARCHAR AS outcome"
-    staged = "jid, journey, customer, tp_code, ch_code, t_us, seq" + (", outcome" * bool(m.outcome))
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW jm_events AS
-        SELECT jid, journey, customer, {names.format("jm_codes", "tp_code")} AS touchpoint,
-               tp_code, {names.format("jm_chans", "ch_code")} AS channel, ch_code,
-               make_timestamp(t_us) AS ts, t_us, seq, {outcome},
-               * EXCLUDE ({staged}, {hidden})
-        FROM {source} WHERE __reason IS NULL
-        """
+        f"CREATE OR REPLACE TEMP VIEW jm_events AS "
+        f"{events_view_sql(source, outcome=bool(m.outcome), hidden=hidden)} WHERE __reason IS NULL"
     )
     collisions = _journey_ids(con, source)
     if collisions:  # two journey ids share a hash
         renumber_journeys(con, source)
         _journey_ids(con, source)
     return _counts(con)
+
+
+# the columns a staged table holds under their canonical names (the rest are derived)
+STAGED = ("jid", "journey", "customer", "tp_code", "ch_code", "t_us", "seq", "outcome")
+DERIVED = ("touchpoint", "channel", "ts")
+
+
+def events_view_sql(source: str, *, outcome: bool = True, hidden: str = "") -> str:
+    """The ``SELECT`` of an events view (the canonical columns of
+    :mod:`journeymap.model.eventlog`, then the rest) over a staged table ``source``, which holds
+    the :data:`STAGED` columns (``outcome`` only if ``outcome``) but not the :data:`DERIVED`.
+
+    Names and times come from the codes and microseconds where a query asks for them: staged
+    events hold integers only (10M events: 0.4 s and 500 MB less than names). A dictionary is
+    read by a scalar subquery, once per query, and never when unused. Without an outcome column
+    the outcome is a constant (not 16 bytes per staged event). ``hidden``: more columns of
+    ``source`` to leave out, comma-separated."""
+    names = "(SELECT list(name ORDER BY code) FROM {}_names)[{} + 1]"
+    staged = ", ".join(c for c in STAGED if outcome or c != "outcome")
+    return f"""
+        SELECT jid, journey, customer, {names.format("jm_codes", "tp_code")} AS touchpoint,
+               tp_code, {names.format("jm_chans", "ch_code")} AS channel, ch_code,
+               make_timestamp(t_us) AS ts, t_us, seq,
+               {"outcome" if outcome else "NULL::VARCHAR AS outcome"},
+               * EXCLUDE ({staged}{", " + hidden if hidden else ""})
+        FROM {source}"""
 
 
 def _journey_ids(con: duckdb.DuckDBPyConnection, source: str) -> int:

@@ -16,6 +16,7 @@ from journeymap.mining.engine import mine_tables
 from journeymap.mining.friction_facts import FrictionSettings
 from journeymap.mining.frictions import find_frictions
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, score_tables
+from journeymap.mining.walks import walk_of
 from journeymap.model.eventlog import EventLog
 from journeymap.model.friction import WAIT_WEIGHT
 from journeymap.model.journeymap import JourneyMap
@@ -113,15 +114,19 @@ def mine(
         _check_goal(log, goals)
     if horizon_s is None and log.gap_s is not None:
         horizon_s = log.gap_s
-    tables = mine_tables(
-        log.table,
-        goal=goals,
-        horizon_s=horizon_s,
-        top_variants=top_variants,
-        progress=progress,
-        settings=settings,
-        journey_ids=log.journey_ids,
-    )
+    if progress is not None:
+        progress("ordering journeys", 0.0)
+    with walk_of(log) as walk:  # made once per log: see journeymap.mining.walks
+        tables = mine_tables(
+            log.table,
+            goal=goals,
+            horizon_s=horizon_s,
+            top_variants=top_variants,
+            progress=progress,
+            settings=settings,
+            journey_ids=log.journey_ids,
+            walk=walk,
+        )
     variants = tables.variants
     if not goals:
         variants["conversion_rate"] = float("nan")

@@ -1,0 +1,104 @@
+"""The walk of a log, made once per log: its events in journey order, each with what follows it.
+
+Ordering the events by journey and time is the largest single step of mining (10M events:
+1.5 s of about 8). The walk depends on the events only — not on the goal, the horizon or any
+other setting of :func:`journeymap.mine` — so it is kept with the log :func:`journeymap.read_log`
+made, for as long as that log lives:
+
+- mining the same log again (another goal, horizon or weights) starts from the kept walk;
+- mining a log that :func:`journeymap.filter_log` made from it picks the kept journeys' rows
+  from it: filters keep or drop whole journeys, and a kept journey's walk is unchanged (1M
+  events, a filter keeping 89% of the journeys: 0.03 s instead of 0.14 s to order them again).
+
+A filtered log's own walk is made for one mine and dropped after it, so the memory a log holds
+is at most one walk (10M events: about 400 MB in the engine, which spills it to disk beyond
+its memory limit).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import ibis.expr.types as ir
+
+from journeymap.mining.engine import SURVEY, make_walk
+from journeymap.model.eventlog import EventLog
+
+__all__ = ["filtered_from", "walk_of"]
+
+_counter = itertools.count()
+_LOCK = threading.Lock()  # guards the two registries; each log's walk is made under its own lock
+_WALKS: weakref.WeakKeyDictionary[EventLog, ir.Table] = weakref.WeakKeyDictionary()
+_LOCKS: weakref.WeakKeyDictionary[EventLog, threading.Lock] = weakref.WeakKeyDictionary()
+# a filtered log -> (the log read_log made, the kept journeys' numbers as a table with ``jid``)
+_ORIGIN: weakref.WeakKeyDictionary[EventLog, tuple[EventLog, ir.Table]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def filtered_from(log: EventLog, parent: EventLog, kept_ids: ir.Table) -> None:
+    """Record that ``log`` holds the journeys ``kept_ids`` (a table with a ``jid`` column,
+    alive as long as ``log``) of ``parent``, so that its walk can be picked from the walk of
+    the log ``read_log`` made (see the module docstring)."""
+    with _LOCK:
+        origin = _ORIGIN.get(parent)
+        # the kept journeys of a filtered log are a subset of its parent's, hence of the origin's
+        _ORIGIN[log] = (origin[0] if origin else parent, kept_ids)
+
+
+@contextmanager
+def walk_of(log: EventLog) -> Iterator[ir.Table]:
+    """The walk of ``log`` as an engine table, for the time of the ``with`` block.
+
+    The log ``read_log`` made keeps its walk (made on first use); a filtered log's walk is
+    picked from it and dropped at the end of the block.
+
+    Example:
+        >>> import pandas as pd, journeymap as jm
+        >>> df = pd.DataFrame({"customer_id": ["a", "a", "b"], "touchpoint": ["V", "B", "V"],
+        ...     "timestamp": ["2025-01-01 10:00", "2025-01-01 11:00", "2025-01-02 09:00"]})
+        >>> with walk_of(jm.read_log(df)) as walk:
+        ...     walk.order_by(["jid", "pos"]).select("pos", "nxt_code").to_pandas().shape
+        (3, 2)
+    """
+    with _LOCK:
+        origin = _ORIGIN.get(log)
+    if origin is None:
+        yield _kept_walk(log)
+        return
+    root, kept_ids = origin
+    backend = log.table._find_backend()
+    name = f"jm_walk_{os.getpid()}_{next(_counter)}"
+    walk = backend.create_table(name, _kept_walk(root).semi_join(kept_ids, "jid"), temp=True)
+    try:
+        yield walk
+    finally:
+        _drop(backend, name)
+
+
+def _kept_walk(log: EventLog) -> ir.Table:
+    """The walk of a log read_log made: made on first use, kept while the log lives."""
+    with _LOCK:
+        lock = _LOCKS.setdefault(log, threading.Lock())
+    with lock:  # two threads mining one log make its walk once
+        walk = _WALKS.get(log)
+        if walk is None:
+            backend = log.table._find_backend()
+            name = f"jm_walk_{os.getpid()}_{next(_counter)}"
+            survey = [c for c in SURVEY if c in log.table.columns]
+            walk = backend.create_table(name, make_walk(log.table, survey=survey), temp=True)
+            weakref.finalize(log, _drop, backend, name)
+            _WALKS[log] = walk
+    return walk
+
+
+def _drop(backend: Any, name: str) -> None:
+    # the connection may already be closed when the interpreter exits
+    with suppress(Exception):
+        backend.drop_table(name, force=True)
