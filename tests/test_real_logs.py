@@ -320,6 +320,11 @@ def test_variants_match_pm4py(mined: Mined, ref: dict[str, Any]) -> None:
     assert len(ours) == len(variants), "a path appears in two variants"
     assert ours == ref["variants"]
     assert variants["journeys"].sum() == mined.spec.cases
+    # numbered 1..n by journeys, and each journey carries its variant's number
+    assert variants["variant"].tolist() == list(range(1, len(variants) + 1))
+    assert variants["journeys"].is_monotonic_decreasing
+    per_number = mined.jmap.journeys["variant"].value_counts().reindex(variants["variant"])
+    assert per_number.tolist() == variants["journeys"].tolist()
 
 
 def test_median_waits_match_pm4py(mined: Mined, ref: dict[str, Any]) -> None:

@@ -416,8 +416,11 @@ def _variants(jr: ir.Table) -> ir.Table:
         first_us=jr.start_us.min(),
         rep_jid=jr.jid.min(),  # one journey of the variant: where its path is read
     )
-    rank = ibis.row_number().over(order_by=[ibis.desc(v.journeys), v.first_us, v.rep_jid])
-    return v.mutate(variant=rank + 1)
+    # numbered in the order of a sort, not by a window ordered over every variant: that
+    # window sorts on one thread, ORDER BY on all, and numbering sorted rows streams
+    # (10M events, 450k variants: 0.15 s vs 0.06 s)
+    ranked = v.order_by([ibis.desc(v.journeys), v.first_us, v.rep_jid])
+    return ranked.mutate(variant=ibis.row_number() + 1)
 
 
 STEP_COLUMNS = [
