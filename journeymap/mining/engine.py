@@ -4,7 +4,7 @@ Two relations carry everything (see DESIGN.md, "Engine and scale"):
 
 - the *walk*: each event with its position in its journey, the next two touchpoints and waits,
   and whether the channel changes to the next event (``LEAD`` over the journey ordered by time,
-  ties broken by source row; one sort);
+  ties broken by source row; one sort, made once per log by :mod:`journeymap.mining.walks`);
 - the *journey* relation: one row per journey with its ordered path, ends and outcome.
 
 Steps, transitions and variants are aggregates of those two, through a third relation with one
