@@ -127,8 +127,9 @@ def compare(
     _check_parameters(jmap, coverage, min_variants, method, min_rate)
     events = jmap.log.table
     report("mapping touchpoints onto the design", 0.02)
-    fit_notes = _check_fit(jmap, target, events)
-    facts = _facts(events, target)
+    with jmap.log.lock:  # the engine serves one call at a time (EventLog.lock)
+        fit_notes = _check_fit(jmap, target, events)
+        facts = _facts(events, target)
     report("flagging deviations", 0.3)
     flags = _variant_flags(facts.paths, facts.path_journeys, len(target.steps))
     j = target_tables.journey_frame(jmap, target, facts, flags)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import os
 import weakref
@@ -134,7 +135,8 @@ def filter_log(
         tests.append((REASON_JOURNEY, _any_in(table, "journey", journeys)))
     if not tests:
         return log
-    return _apply(log, tests)
+    with log.lock:
+        return _apply(log, tests)
 
 
 def attribute_values(log: EventLog, column: str, *, limit: int | None = 200) -> pd.DataFrame:
@@ -159,7 +161,8 @@ def attribute_values(log: EventLog, column: str, *, limit: int | None = 200) -> 
     )
     if limit is not None:
         agg = agg.limit(limit)
-    df = agg.to_pandas()
+    with log.lock:
+        df = agg.to_pandas()
     for col in ("events", "journeys"):
         df[col] = df[col].astype("int64")
     return df
@@ -239,11 +242,16 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
         notes=(*q.notes, "journeys filtered: " + "; ".join(r for r, _ in tests)),
     )
     out = EventLog(
-        kept, mapping=log.mapping, quality=quality, gap_s=log.gap_s, journey_ids=log.journey_ids
+        kept,
+        mapping=log.mapping,
+        quality=quality,
+        gap_s=log.gap_s,
+        journey_ids=log.journey_ids,
+        lock=log.lock,  # the same engine connection
     )
     # the kept events and verdicts live in temporary tables as long as the filtered log does;
     # its walk is picked from its origin's by the kept journeys (journeymap.mining.walks)
-    weakref.finalize(out, _drop, backend, name)
+    weakref.finalize(out, log.lock.when_free, functools.partial(_drop, backend, name))
     filtered_from(out, log, kept_ids)
     return out
 

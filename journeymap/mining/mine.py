@@ -110,23 +110,25 @@ def mine(
         effort_weights, alpha, min_journeys, contact_channels, repeat_window, slow_factor,
         wait_weight,
     )  # fmt: skip
-    if goals:
-        _check_goal(log, goals)
     if horizon_s is None and log.gap_s is not None:
         horizon_s = log.gap_s
     if progress is not None:
         progress("ordering journeys", 0.0)
-    with walk_of(log) as walk:  # made once per log: see journeymap.mining.walks
-        tables = mine_tables(
-            log.table,
-            goal=goals,
-            horizon_s=horizon_s,
-            top_variants=top_variants,
-            progress=progress,
-            settings=settings,
-            journey_ids=log.journey_ids,
-            walk=walk,
-        )
+    # the engine serves one call at a time (EventLog.lock)
+    with log.lock:
+        if goals:
+            _check_goal(log, goals)
+        with walk_of(log) as walk:  # made once per log: see journeymap.mining.walks
+            tables = mine_tables(
+                log.table,
+                goal=goals,
+                horizon_s=horizon_s,
+                top_variants=top_variants,
+                progress=progress,
+                settings=settings,
+                journey_ids=log.journey_ids,
+                walk=walk,
+            )
     variants = tables.variants
     if not goals:
         variants["conversion_rate"] = float("nan")

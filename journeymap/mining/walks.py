@@ -17,6 +17,7 @@ its memory limit).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -33,9 +34,8 @@ from journeymap.model.eventlog import EventLog
 __all__ = ["filtered_from", "walk_of"]
 
 _counter = itertools.count()
-_LOCK = threading.Lock()  # guards the two registries; each log's walk is made under its own lock
+_LOCK = threading.Lock()  # guards the registries; a walk is made under its log's engine lock
 _WALKS: weakref.WeakKeyDictionary[EventLog, ir.Table] = weakref.WeakKeyDictionary()
-_LOCKS: weakref.WeakKeyDictionary[EventLog, threading.Lock] = weakref.WeakKeyDictionary()
 # a filtered log -> (the log read_log made, the kept journeys' numbers as a table with ``jid``)
 _ORIGIN: weakref.WeakKeyDictionary[EventLog, tuple[EventLog, ir.Table]] = (
     weakref.WeakKeyDictionary()
@@ -75,25 +75,25 @@ def walk_of(log: EventLog) -> Iterator[ir.Table]:
     root, kept_ids = origin
     backend = log.table._find_backend()
     name = f"jm_walk_{os.getpid()}_{next(_counter)}"
-    walk = backend.create_table(name, _kept_walk(root).semi_join(kept_ids, "jid"), temp=True)
+    with log.lock:
+        walk = backend.create_table(name, _kept_walk(root).semi_join(kept_ids, "jid"), temp=True)
     try:
         yield walk
     finally:
-        _drop(backend, name)
+        with log.lock:
+            _drop(backend, name)
 
 
 def _kept_walk(log: EventLog) -> ir.Table:
     """The walk of a log read_log made: made on first use, kept while the log lives."""
-    with _LOCK:
-        lock = _LOCKS.setdefault(log, threading.Lock())
-    with lock:  # two threads mining one log make its walk once
+    with log.lock:  # two threads mining one log make its walk once
         walk = _WALKS.get(log)
         if walk is None:
             backend = log.table._find_backend()
             name = f"jm_walk_{os.getpid()}_{next(_counter)}"
             survey = [c for c in SURVEY if c in log.table.columns]
             walk = backend.create_table(name, make_walk(log.table, survey=survey), temp=True)
-            weakref.finalize(log, _drop, backend, name)
+            weakref.finalize(log, log.lock.when_free, functools.partial(_drop, backend, name))
             _WALKS[log] = walk
     return walk
 

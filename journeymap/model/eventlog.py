@@ -16,10 +16,12 @@ null), followed by every other source column as an attribute.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ColumnMapping", "EventLog", "QualityReport"]
+__all__ = ["ColumnMapping", "EngineLock", "EventLog", "QualityReport"]
 
 ROLES = ("case", "touchpoint", "timestamp", "channel", "journey", "outcome")
 
@@ -109,6 +111,55 @@ class QualityReport:
         return out
 
 
+class EngineLock:
+    """Turns on one engine connection, which refuses a second call while it runs one.
+
+    A log and the logs filtered from it share a connection and this lock; whoever calls the
+    engine for them holds it (``with log.lock:``; re-entrant). Work that must not wait for
+    it — finalizers dropping a dead log's temporary tables, which may run in any thread at
+    any time — is handed to :meth:`when_free`: done at once if the lock is free, else by the
+    thread holding it, when it next takes or leaves the lock.
+
+    Example:
+        >>> lock, done = EngineLock(), []
+        >>> with lock:
+        ...     lock.when_free(lambda: done.append("dropped"))  # same thread: at once
+        >>> done
+        ['dropped']
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._later: list[Callable[[], None]] = []
+
+    def __enter__(self) -> EngineLock:
+        self._lock.acquire()
+        self._run_later()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._run_later()
+        finally:
+            self._lock.release()
+
+    def when_free(self, work: Callable[[], None]) -> None:
+        """Do ``work`` now if no other thread holds the lock, else when it next takes or leaves
+        it (never blocks)."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._run_later()
+                work()
+            finally:
+                self._lock.release()
+        else:
+            self._later.append(work)  # list.append is atomic
+
+    def _run_later(self) -> None:
+        while self._later:
+            self._later.pop(0)()
+
+
 class EventLog:
     """A touchpoint log ready for mining: an engine table, its mapping and its quality report.
 
@@ -122,6 +173,10 @@ class EventLog:
         journey_ids: an Ibis table with one row per journey number (``jid``, ``journey``,
             ``customer``), at least for every journey of ``table`` (a filtered log keeps its
             parent's); None when the engine should read them from the events.
+        lock: an :class:`EngineLock`, held while the engine works for this log. One engine
+            connection serves a log and every log filtered from it (they share the lock), and
+            it refuses a second call while it runs one, so the app's sessions, which share
+            logs, take turns.
     """
 
     def __init__(
@@ -132,12 +187,14 @@ class EventLog:
         quality: QualityReport,
         gap_s: float | None = None,
         journey_ids: Any = None,
+        lock: EngineLock | None = None,
     ) -> None:
         self.table = table
         self.mapping = mapping
         self.quality = quality
         self.gap_s = gap_s
         self.journey_ids = journey_ids
+        self.lock = lock if lock is not None else EngineLock()
 
     @property
     def source(self) -> str:
@@ -155,7 +212,8 @@ class EventLog:
     def to_pandas(self, limit: int | None = None) -> Any:
         """The events (canonical columns) as a pandas DataFrame, in journey and time order."""
         t = self.table.order_by(["journey", "t_us", "seq"])
-        return (t.limit(limit) if limit else t).to_pandas()
+        with self.lock:
+            return (t.limit(limit) if limit else t).to_pandas()
 
     def __repr__(self) -> str:
         q = self.quality
