@@ -191,6 +191,21 @@ def test_repeat_contact_across_journeys() -> None:
     assert one_day.frictions == ()
 
 
+def test_repeat_contact_counts_each_customer_once() -> None:
+    # c0 calls on days 0, 1, 2 (two repeats), c1 on days 0 and 3 (one), c2 once
+    rows = []
+    for customer, days in (("c0", [0, 1, 2]), ("c1", [0, 3]), ("c2", [0])):
+        for j, day in enumerate(days):
+            ts = pd.Timestamp("2025-01-01") + pd.Timedelta(days=day)
+            rows.append((customer, f"{customer}-{j}", "Call", "phone", ts))
+            rows.append((customer, f"{customer}-{j}", "Web", "web", ts + pd.Timedelta(minutes=5)))
+    df = pd.DataFrame(rows, columns=["customer_id", "journey_id", "touchpoint", "channel", "ts"])
+    contacts = jm.mine(jm.read_log(df, timestamp="ts"), horizon="1m").meta["contacts"]
+    row = contacts.iloc[0]
+    assert (row.contacts, row.customers, row.repeats, row.repeat_customers) == (6, 3, 3, 2)
+    assert row.gap_total_s == (1 + 1 + 3) * 86400.0
+
+
 def test_unnecessary_step() -> None:
     S, U, D = ("S", 0), ("U", 1), ("D", 4)
     log = log_of(
