@@ -17,6 +17,8 @@ MODULES = [
     "journeymap.mining.ingest",
     "journeymap.mining.mine",
     "journeymap.mining.alignment",
+    "journeymap.mining.walks",
+    "journeymap.mining.filters",
 ]
 
 
