@@ -17,6 +17,7 @@ DuckDB is the default, any Ibis backend table (e.g. Spark) can be passed instead
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -38,7 +39,7 @@ from journeymap.progress import ProgressCallback, as_reporter
 if TYPE_CHECKING:
     from journeymap.mining.friction_facts import FrictionSettings
 
-__all__ = ["MinedTables", "connect", "make_walk", "mine_tables", "to_frame"]
+__all__ = ["MinedTables", "connect", "drop", "make_walk", "mine_tables", "to_frame"]
 
 _counter = itertools.count()
 
@@ -59,6 +60,17 @@ def connect(*, memory_limit: str | None = None) -> ibis.BaseBackend:
     # progress is reported through ``progress=``; DuckDB's own bar would garble the terminal
     backend.con.execute("SET enable_progress_bar = false").fetchall()
     return backend
+
+
+def drop(backend: ibis.BaseBackend, *tables: str, view: str | None = None) -> None:
+    """Drop a view and temporary tables if they exist, quietly: finalizers call this, and at
+    the interpreter's exit the connection may already be closed."""
+    with contextlib.suppress(Exception):
+        if view is not None:
+            backend.drop_view(view, force=True)
+    for name in tables:
+        with contextlib.suppress(Exception):
+            backend.drop_table(name, force=True)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ that excluded its journey, so ``events_read == events_used + sum(left_out)`` sti
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -30,6 +29,7 @@ import pandas as pd
 
 from journeymap._validation import closest
 from journeymap.errors import EmptyLogError, ParameterError
+from journeymap.mining.engine import drop
 from journeymap.mining.ingest import DERIVED, events_view_sql
 from journeymap.mining.walks import filtered_from
 from journeymap.model.eventlog import EventLog
@@ -281,13 +281,8 @@ def _customers(log: EventLog, kept: ir.Table, kept_ids: ir.Table) -> int:
 
 
 def _drop(backend: Any, name: str) -> None:
-    """Drop the view ``name`` and the tables behind it."""
-    # the connection may already be closed when the interpreter exits
-    with contextlib.suppress(Exception):
-        backend.drop_view(name, force=True)
-    for table in (f"{name}_events", f"{name}_verdicts"):
-        with contextlib.suppress(Exception):
-            backend.drop_table(table, force=True)
+    """Drop a filtered log's view ``name`` and the tables behind it."""
+    drop(backend, f"{name}_events", f"{name}_verdicts", view=name)
 
 
 def _any_in(table: ir.Table, column: str, values: Iterable[Any]) -> ir.BooleanValue:

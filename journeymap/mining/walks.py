@@ -23,12 +23,11 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any
+from contextlib import contextmanager
 
 import ibis.expr.types as ir
 
-from journeymap.mining.engine import SURVEY, make_walk
+from journeymap.mining.engine import SURVEY, drop, make_walk
 from journeymap.model.eventlog import EventLog
 
 __all__ = ["filtered_from", "walk_of"]
@@ -81,7 +80,7 @@ def walk_of(log: EventLog) -> Iterator[ir.Table]:
         yield walk
     finally:
         with log.lock:
-            _drop(backend, name)
+            drop(backend, name)
 
 
 def _kept_walk(log: EventLog) -> ir.Table:
@@ -93,12 +92,6 @@ def _kept_walk(log: EventLog) -> ir.Table:
             name = f"jm_walk_{os.getpid()}_{next(_counter)}"
             survey = [c for c in SURVEY if c in log.table.columns]
             walk = backend.create_table(name, make_walk(log.table, survey=survey), temp=True)
-            weakref.finalize(log, log.lock.when_free, functools.partial(_drop, backend, name))
+            weakref.finalize(log, log.lock.when_free, functools.partial(drop, backend, name))
             _WALKS[log] = walk
     return walk
-
-
-def _drop(backend: Any, name: str) -> None:
-    # the connection may already be closed when the interpreter exits
-    with suppress(Exception):
-        backend.drop_table(name, force=True)
