@@ -141,6 +141,33 @@ def test_weights_and_designed_effort_are_parameters() -> None:
     assert same[0] == same[1] and hash(same[0]) == hash(same[1])  # usable as a cache key
 
 
+def test_a_journeys_designed_effort_follows_its_own_events_channels() -> None:
+    # A is visited on the web (0.2) and by phone (0.8); B by phone only
+    df = pd.DataFrame(
+        {
+            "customer_id": ["j1", "j1", "j2"],
+            "touchpoint": ["A", "B", "A"],
+            "timestamp": pd.to_datetime(
+                ["2025-03-01 10:00", "2025-03-01 10:05", "2025-03-01 09:00"]
+            ),
+            "channel": ["web", "phone", "phone"],
+        }
+    )
+    log = jm.read_log(df)
+    jmap = jm.mine(log, horizon="1m")
+    effort = jmap.journeys.set_index("journey")["designed_effort"]
+    # the mean of each journey's events: j1 (0.2 + 0.8) / 2, j2 0.8; the step A, over its
+    # visits on both channels, (0.2 + 0.8) / 2
+    assert effort.to_dict() == pytest.approx({"j1": 0.5, "j2": 0.8})
+    assert step(jmap, "A").designed_effort == pytest.approx(0.5)
+    # a touchpoint weight wins over its events' channels
+    own = jm.mine(log, horizon="1m", effort_weights=jm.EffortWeights(touchpoints={"B": 0.1}))
+    assert own.journeys.set_index("journey")["designed_effort"]["j1"] == pytest.approx(0.15)
+    # and a journey's figure does not depend on the other journeys of the log
+    web = jm.mine(jm.filter_log(log, channels=["web"]), horizon="1m")
+    assert web.journeys.set_index("journey")["designed_effort"].to_dict() == {"j1": 0.5}
+
+
 def test_without_goal_no_dropoff_figures() -> None:
     jmap = jm.mine(jm.read_log(frame()), horizon="1m")
     for col in ("dropoff_score", "dropoff_share", "conversion_with", "conversion_lift"):

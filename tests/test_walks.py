@@ -59,6 +59,15 @@ def test_a_filtered_log_mines_as_if_read_alone() -> None:
     assert_same_map(jm.mine(march, goal=GOAL), jm.mine(afresh(march), goal=GOAL))
 
 
+def test_a_filtered_log_mined_with_other_settings_than_its_origin() -> None:
+    log = jm.read_log(SHOP)
+    jm.mine(log, goal=GOAL)  # the log keeps the journeys' facts of this goal
+    web = jm.filter_log(log, channels=["web"])
+    weights = jm.EffortWeights(touchpoints={"Search results": 0.9}, channels={"app": 0.6})
+    for settings in ({"goal": "Checkout: payment"}, {"goal": GOAL, "effort_weights": weights}):
+        assert_same_map(jm.mine(web, **settings), jm.mine(afresh(web), **settings))
+
+
 def test_mining_again_with_other_settings_reuses_the_walk() -> None:
     log = jm.read_log(SHOP)
     first = jm.mine(log)
@@ -78,11 +87,14 @@ def test_the_walk_lives_as_long_as_its_log() -> None:
 
     assert temporary("jm_walk_") == []
     jmap = jm.mine(log)
-    assert len(temporary("jm_walk_")) == 1
+    assert len(temporary("jm_walk_")) == len(temporary("jm_facts_")) == 1
     web = jm.filter_log(log, channels=["web"])
     jm.mine(web)
-    assert len(temporary("jm_walk_")) == 1  # the filtered log's own walk is dropped after use
+    # the filtered log's own walk and journey facts are dropped after use
+    assert len(temporary("jm_walk_")) == len(temporary("jm_facts_")) == 1
     assert len(temporary("jm_filtered_")) == 3  # its events, their view, the verdicts
+    jm.mine(log, goal=GOAL)  # other settings: the log keeps the facts of its last mine only
+    assert len(temporary("jm_facts_")) == 1
     del log, jmap, web
     gc.collect()
-    assert temporary("jm_walk_") == temporary("jm_filtered_") == []
+    assert temporary("jm_walk_") == temporary("jm_filtered_") == temporary("jm_facts_") == []

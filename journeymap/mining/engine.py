@@ -2,10 +2,12 @@
 
 Two relations carry everything (see DESIGN.md, "Engine and scale"):
 
-- the *walk*: each event with its position in its journey, the next two touchpoints and waits,
-  and whether the channel changes to the next event (``LEAD`` over the journey ordered by time,
-  ties broken by source row; one sort, made once per log by :mod:`journeymap.mining.walks`);
-- the *journey* relation: one row per journey with its ordered path, ends and outcome.
+- the *walk*: each event with its channel, its position in its journey, the next two touchpoints
+  and waits, and whether the channel changes to the next event (``LEAD`` over the journey
+  ordered by time, ties broken by source row; one sort, made once per log by
+  :mod:`journeymap.mining.walks`);
+- the *journey* relation: one row per journey with its ends, path fingerprint and counts
+  (:func:`journey_facts`, kept per log too), and its outcome.
 
 Steps, transitions and variants are aggregates of those two, through a third relation with one
 row per journey and touchpoint (visits, first and last time, time spent, repeats, bounces and
@@ -18,10 +20,11 @@ DuckDB is the default, any Ibis backend table (e.g. Spark) can be passed instead
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
-import math
 import os
 import tempfile
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,7 +42,34 @@ from journeymap.progress import ProgressCallback, as_reporter
 if TYPE_CHECKING:
     from journeymap.mining.friction_facts import FrictionSettings
 
-__all__ = ["MinedTables", "connect", "drop", "make_walk", "mine_tables", "to_frame"]
+# asked for a log's journey facts: a key naming what they depend on, and the function making
+# them from a walk (journeymap.mining.walks keeps them per log)
+KeptFacts = Callable[[Hashable, Callable[[ir.Table], ir.Table]], ir.Table]
+
+
+@dataclass(frozen=True)
+class DesignedEffort:
+    """The designed effort of an event: ``touchpoints[tp_code]`` when not None (empty when no
+    touchpoint has a weight of its own), else ``channels[ch_code]``, else ``unknown`` (an event
+    without a channel). ``key``: what the values follow from, the same for a log and the logs
+    filtered from it (their codes are shared) when they are made from the same weights."""
+
+    touchpoints: tuple[float | None, ...]
+    channels: tuple[float | None, ...]
+    unknown: float
+    key: Hashable = None
+
+
+__all__ = [
+    "DesignedEffort",
+    "MinedTables",
+    "connect",
+    "drop",
+    "journey_facts",
+    "make_walk",
+    "mine_tables",
+    "to_frame",
+]
 
 _counter = itertools.count()
 
@@ -97,6 +127,7 @@ def mine_tables(
     settings: FrictionSettings | None = None,
     journey_ids: ir.Table | None = None,
     walk: ir.Table | None = None,
+    kept_facts: KeptFacts | None = None,
 ) -> MinedTables:
     """Compute the step, transition, variant and journey tables from the canonical events.
 
@@ -104,7 +135,9 @@ def mine_tables(
     with ``journey_ids`` (``jid``, ``journey``, ``customer`` for at least every journey of
     ``events``), the journeys' ids and customers are read there instead of from the events;
     with ``walk`` (:func:`make_walk` of ``events``, materialised), the events are not ordered
-    again."""
+    again; with ``kept_facts``, the journeys' facts (:func:`journey_facts`) are asked of it
+    (with a key naming the settings they depend on, and the function that makes them from a
+    walk) instead of made from ``walk``."""
     report = as_reporter(progress)
     backend = events._find_backend()
     temps: list[str] = []
@@ -120,38 +153,42 @@ def mine_tables(
         names, mix, channel_codes = _dictionary(events)
         survey = [c for c in SURVEY if c in events.columns]
         main_channel = _main_channels(mix)
-        designed = settings.designed_by_code(mix, names) if settings is not None else None
+        # the designed effort of each touchpoint (steps) and of each event (journeys)
+        by_code = settings.designed_by_code(mix, names) if settings is not None else None
+        designed = None
+        if settings is not None and by_code is not None:
+            designed = settings.designed_by_event(by_code, names, channel_codes)
         if walk is None:
             walk = keep(make_walk(events, survey=survey))
         goal_codes = [c for c, n in names.items() if n in set(goal)]
+        log_end_us, default_horizon_s = _end_and_horizon(walk, default=horizon_s is None)
         if horizon_s is None:
-            horizon_s = _default_horizon(walk)
+            horizon_s = default_horizon_s
         report("building journeys", 0.3)
-        masks = max(names, default=0) < 64  # distinct touchpoints of a journey as a bit mask
-        jr = keep(
-            _journeys(
-                walk,
-                goal_codes=goal_codes,
-                horizon_s=horizon_s,
-                has_goal=bool(goal),
-                width=max(names, default=0) + 1,
-                masks=masks,
-                designed=designed,
-            )
+        width = max(names, default=0) + 1
+        masks = width <= 64  # distinct touchpoints of a journey as a bit mask
+        build = functools.partial(
+            journey_facts, goal_codes=goal_codes, width=width, masks=masks, designed=designed
+        )
+        # what the facts depend on besides the journeys' events
+        key = (tuple(goal_codes), width, designed.key if designed else None, tuple(survey))
+        facts_table = keep(build(walk)) if kept_facts is None else kept_facts(key, build)
+        jr = _with_outcomes(
+            facts_table, log_end_us=log_end_us, horizon_s=horizon_s, has_goal=bool(goal)
         )
         # computed in place, once: see _visits
         jt = _journey_steps(walk, masks=masks, goal=bool(goal_codes))
         report("grouping variants", 0.5)
         variants_all = keep(_variants(jr))
-        variant_count = int(variants_all.count().to_pyarrow().as_py())
+        sizes = variants_all.aggregate(n=variants_all.count(), total=variants_all.journeys.sum())
+        variant_count, total = (int(v or 0) for v in sizes.to_pyarrow().to_pylist()[0].values())
         report("scoring steps", 0.65)
-        total = int(jr.count().to_pyarrow().as_py())
         visits = _visits(jt, jr)
         steps = _steps(
             walk, jr, visits, names, main_channel, total=total, has_goal=bool(goal), survey=survey
         )
-        if designed is not None:
-            steps["designed_mean"] = steps["tp_code"].map(designed)
+        if by_code is not None:
+            steps["designed_mean"] = steps["tp_code"].map(by_code)
         report("counting transitions", 0.75)
         transitions = _transitions(walk, names, visits if masks else None)
         usual_wait_s = _usual_wait(transitions)
@@ -215,6 +252,8 @@ def make_walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
         wait_s=(events.t_us.lead().over(w) - events.t_us).cast("float64") / 1e6,
         nxt2_code=events.tp_code.lead(2).over(w),
         switch=switch,
+        # the event's channel: its designed effort (see _means)
+        **({"ch_code": events.ch_code} if "ch_code" in events.columns else {}),
         **{s: events[s] for s in survey or ()},
     )
 
@@ -252,10 +291,16 @@ def _main_channels(mix: pd.DataFrame) -> dict[int, str]:
     return dict(zip(first["tp_code"].astype(int), first["channel"], strict=True))
 
 
-def _default_horizon(walk: ir.Table) -> float:
-    """The 95th percentile of waits between consecutive touchpoints (0 without transitions)."""
-    value = walk.wait_s.quantile(0.95).to_pyarrow().as_py()
-    return float(value) if value is not None else 0.0
+def _end_and_horizon(walk: ir.Table, *, default: bool) -> tuple[int, float]:
+    """The time of the log's last event (microseconds) and, when ``default``, the default
+    horizon: the 95th percentile of waits between consecutive touchpoints (0 without
+    transitions), in one pass."""
+    figures = {"end": walk.t_us.max()}
+    if default:
+        figures["horizon"] = walk.wait_s.quantile(0.95)
+    row = walk.aggregate(**figures).to_pyarrow().to_pylist()[0]
+    horizon = row.get("horizon")
+    return int(row["end"] or 0), float(horizon) if horizon is not None else 0.0
 
 
 def _usual_wait(transitions: pd.DataFrame) -> float:
@@ -268,18 +313,20 @@ def _usual_wait(transitions: pd.DataFrame) -> float:
     return float(moves["median_s"].to_numpy()[int(np.searchsorted(cum, cum.iloc[-1] / 2))])
 
 
-def _journeys(
+def journey_facts(
     walk: ir.Table,
     *,
     goal_codes: list[int],
-    horizon_s: float,
-    has_goal: bool,
     width: int,
     masks: bool = False,
-    designed: dict[int, float] | None = None,
+    designed: DesignedEffort | None = None,
 ) -> ir.Table:
-    """One row per journey: events, ends, path fingerprint, outcome and per-journey counts."""
-    jr = walk.group_by("jid").aggregate(
+    """One row per journey: events, ends, path fingerprint, the goal's position and per-journey
+    counts: what depends on the journey's own events only (given the goal, the touchpoints'
+    number ``width`` and the designed efforts), not on the log around it, so that the facts of a
+    filtered log's journeys are those of its origin (see :mod:`journeymap.mining.walks`).
+    :func:`_with_outcomes` adds the outcomes, which depend on the log's end."""
+    return walk.group_by("jid").aggregate(
         events=walk.count(),
         start_us=walk.t_us.min(),
         end_us=walk.t_us.max(),
@@ -295,14 +342,22 @@ def _journeys(
         **_means(walk, designed),
         **({"tp_mask": (_ONE << walk.tp_code.cast("uint64")).bit_or()} if masks else {}),
     )
-    log_end = walk.t_us.max().as_scalar()
-    is_open = jr.end_us >= log_end - int(horizon_s * 1_000_000)
+
+
+def _with_outcomes(
+    facts: ir.Table, *, log_end_us: int, horizon_s: float, has_goal: bool
+) -> ir.Table:
+    """The journeys' facts with their outcome and duration: open when the journey's last event
+    lies within ``horizon_s`` of the log's last event (``log_end_us``)."""
+    is_open = facts.end_us >= log_end_us - int(horizon_s * 1_000_000)
     done = OUTCOMES.index("dropped" if has_goal else "completed")
     # the outcome as its position in OUTCOMES (named in the journey frame): a byte per
     # journey instead of a string, and flags compared as integers
     # converted: the goal was reached (it has a position)
-    outcome = ibis.cases((jr.goal_pos.notnull(), 0), (is_open, 1), else_=done).cast("int8")
-    jr = jr.mutate(outcome=outcome, duration_s=(jr.end_us - jr.start_us).cast("float64") / 1e6)
+    outcome = ibis.cases((facts.goal_pos.notnull(), 0), (is_open, 1), else_=done).cast("int8")
+    jr = facts.mutate(
+        outcome=outcome, duration_s=(facts.end_us - facts.start_us).cast("float64") / 1e6
+    )
     return jr.mutate(decided=jr.outcome != 1, won=jr.outcome == 0)
 
 
@@ -346,15 +401,21 @@ def _fingerprint(walk: ir.Table, width: int) -> dict[str, ir.Value]:
     }
 
 
-def _means(walk: ir.Table, designed: dict[int, float] | None = None) -> dict[str, ir.Value]:
+def _means(walk: ir.Table, designed: DesignedEffort | None = None) -> dict[str, ir.Value]:
     """Mean designed effort and survey answers of a group of events (when the log has them).
 
-    The designed effort of an event is its touchpoint's (a constant list indexed by the
-    touchpoint code: cheaper than comparing channel names event by event)."""
+    The designed effort of an event is its touchpoint's weight, else its channel's (constant
+    lists indexed by code: cheaper than comparing channel names event by event)."""
     cols = {}
-    if designed:
-        table = [designed.get(c, math.nan) for c in range(max(designed) + 1)]
-        cols["designed_mean"] = ibis.literal(table, type="array<float64>")[walk.tp_code].mean()
+    if designed is not None:
+        effort = ibis.literal(designed.unknown, type="float64")
+        if designed.channels:
+            by_channel = ibis.literal(list(designed.channels), type="array<float64>")
+            effort = by_channel[walk.ch_code].fill_null(effort)
+        if designed.touchpoints:
+            own = ibis.literal(list(designed.touchpoints), type="array<float64>")
+            effort = own[walk.tp_code].fill_null(effort)
+        cols["designed_mean"] = effort.mean()
     cols.update({f"{s}_mean": walk[s].mean() for s in SURVEY if s in walk.columns})
     return cols
 

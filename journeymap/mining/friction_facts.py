@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from journeymap.mining.engine import to_frame, unsigned_text_hash
+from journeymap.mining.engine import DesignedEffort, to_frame, unsigned_text_hash
 from journeymap.mining.friction_stats import binomial_cdf
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, contact_values
 from journeymap.model.friction import WAIT_WEIGHT
@@ -60,6 +60,22 @@ class FrictionSettings:
     def contact_values(self, channels: Iterable[str]) -> list[str]:
         """The channel values of the log that are contact channels."""
         return contact_values(channels, self.contacts)
+
+    def designed_by_event(
+        self, by_code: dict[int, float], names: dict[int, str], channel_codes: dict[str, int] | None
+    ) -> DesignedEffort:
+        """The designed effort of each event, by its touchpoint's code (a touchpoint weight)
+        or else its channel's code (``channel_codes``: channel name -> code). Without channel
+        codes, each touchpoint's (``by_code``, from :meth:`designed_by_code`) stands for its
+        events'."""
+        w = self.weights
+        if channel_codes is None:  # by the log's own mix of channels: a key of its values
+            values = _by_code(by_code)
+            return DesignedEffort(values, (), w.unknown_channel, key=values)
+        own = {code: float(w.touchpoints[n]) for code, n in names.items() if n in w.touchpoints}
+        channels = {code: w.channel_effort(name) for name, code in channel_codes.items()}
+        key = (w.channels, w.touchpoints, w.unknown_channel)
+        return DesignedEffort(_by_code(own), _by_code(channels), w.unknown_channel, key=key)
 
     def designed_by_code(self, mix: pd.DataFrame, names: dict[int, str]) -> dict[int, float] | None:
         """Each touchpoint's designed effort: its own weight, else the mean weight of the channels
@@ -134,6 +150,14 @@ def friction_facts(
     steps["loop_span_s"] = steps["tp_code"].map(_loop_spans(walk, loop_candidates(steps, settings)))
     facts["contacts"] = _contacts(events, contacts, settings.repeat_window_s, channel_codes)
     return facts
+
+
+def _by_code(values: dict[int, float]) -> tuple[float | None, ...]:
+    """A list indexed by code (None where a code has no value; empty without values)."""
+    out: list[float | None] = [None] * (max(values, default=-1) + 1)
+    for code, value in values.items():
+        out[code] = value
+    return tuple(out)
 
 
 def _count(t: ir.Table) -> ir.Value:

@@ -16,7 +16,7 @@ from journeymap.mining.engine import mine_tables
 from journeymap.mining.friction_facts import FrictionSettings
 from journeymap.mining.frictions import find_frictions
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, score_tables
-from journeymap.mining.walks import walk_of
+from journeymap.mining.walks import facts_of, walk_of
 from journeymap.model.eventlog import EventLog
 from journeymap.model.friction import WAIT_WEIGHT
 from journeymap.model.journeymap import JourneyMap
@@ -118,7 +118,8 @@ def mine(
     with log.lock:
         if goals:
             _check_goal(log, goals)
-        with walk_of(log) as walk:  # made once per log: see journeymap.mining.walks
+        # the walk and the journeys' facts are kept per log: see journeymap.mining.walks
+        with walk_of(log) as walk, facts_of(log, walk) as kept_facts:
             tables = mine_tables(
                 log.table,
                 goal=goals,
@@ -128,6 +129,7 @@ def mine(
                 settings=settings,
                 journey_ids=log.journey_ids,
                 walk=walk,
+                kept_facts=kept_facts,
             )
     variants = tables.variants
     if not goals:
