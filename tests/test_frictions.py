@@ -390,6 +390,8 @@ def test_tests_agree_with_scipy_stats() -> None:
         (50, 180, 30, 330),
         (3, 20, 0, 40),
         (120, 900, 4e3, 9e4),
+        (31_000, 100_000, 280_000, 1_000_000),  # a log of a million journeys
+        (9, 1_000_000, 0, 50),
     ]:
         table = [[int(k1), int(n1 - k1)], [int(k2), int(n2 - k2)]]
         greater = stats.fisher_exact(table, alternative="greater").pvalue
