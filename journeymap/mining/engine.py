@@ -43,8 +43,9 @@ if TYPE_CHECKING:
     from journeymap.mining.friction_facts import FrictionSettings
 
 # asked for a log's journey facts: a key naming what they depend on, and the function making
-# them from a walk (journeymap.mining.walks keeps them per log)
-KeptFacts = Callable[[Hashable, Callable[[ir.Table], ir.Table]], ir.Table]
+# them from a walk; gives the facts and whether they are a table kept with the log
+# (journeymap.mining.walks keeps them per log)
+KeptFacts = Callable[[Hashable, Callable[[ir.Table], ir.Table]], tuple[ir.Table, bool]]
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,10 @@ def mine_tables(
         )
         # what the facts depend on besides the journeys' events
         key = (tuple(goal_codes), width, designed.key if designed else None, tuple(survey))
-        facts_table = keep(build(walk)) if kept_facts is None else kept_facts(key, build)
-        jr = _with_outcomes(
-            facts_table, log_end_us=log_end_us, horizon_s=horizon_s, has_goal=bool(goal)
-        )
+        facts, kept = (build(walk), False) if kept_facts is None else kept_facts(key, build)
+        jr = _with_outcomes(facts, log_end_us=log_end_us, horizon_s=horizon_s, has_goal=bool(goal))
+        if not kept:  # one table with the outcomes: the queries below read it as it is
+            jr = keep(jr)
         # computed in place, once: see _visits
         jt = _journey_steps(walk, masks=masks, goal=bool(goal_codes))
         report("grouping variants", 0.5)

@@ -119,7 +119,7 @@ def mine(
         if goals:
             _check_goal(log, goals)
         # the walk and the journeys' facts are kept per log: see journeymap.mining.walks
-        with walk_of(log) as walk, facts_of(log, walk) as kept_facts:
+        with walk_of(log) as walk:
             tables = mine_tables(
                 log.table,
                 goal=goals,
@@ -129,7 +129,7 @@ def mine(
                 settings=settings,
                 journey_ids=log.journey_ids,
                 walk=walk,
-                kept_facts=kept_facts,
+                kept_facts=facts_of(log, walk),
             )
     variants = tables.variants
     if not goals:
