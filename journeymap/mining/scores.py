@@ -244,22 +244,35 @@ def _ces_component(mean: pd.Series, bounds: tuple[float, float] | None, easier: 
     return 1.0 - c if easier else c
 
 
-def _saturate(x: pd.Series, half: float) -> pd.Series:
-    x = x.astype("float64").fillna(0.0).clip(lower=0.0)
-    return x / (x + half)
+def _saturate(x: pd.Series | np.ndarray, half: float) -> np.ndarray:
+    """``x / (x + half)`` with missing and negative values as 0."""
+    x = np.asarray(x, dtype="float64")
+    y = np.where(x > 0, x, 0.0)  # NaN is not > 0
+    return np.divide(y, y + half, out=y)
 
 
-def _combine(frame: pd.DataFrame, parts: dict[str, pd.Series], weights: EffortWeights) -> None:
-    """Write each component's points and their sum, ``effort_score``, into ``frame``."""
+def _combine(
+    frame: pd.DataFrame, parts: dict[str, pd.Series | np.ndarray], weights: EffortWeights
+) -> None:
+    """Write each component's points and their sum, ``effort_score``, into ``frame`` (on
+    arrays, in place where possible: a million journeys make a few dozen temporary arrays)."""
     w = {k: float(getattr(weights, k)) for k in COMPONENTS}
-    present = pd.DataFrame({k: parts[k].notna() for k in COMPONENTS}, index=frame.index)
-    total_w = sum(present[k] * w[k] for k in COMPONENTS).replace(0.0, np.nan)
-    score = pd.Series(0.0, index=frame.index)
+    values = {k: np.asarray(parts[k], dtype="float64") for k in COMPONENTS}
+    present = {k: ~np.isnan(values[k]) for k in COMPONENTS}
+    total_w = np.zeros(len(frame))
     for k in COMPONENTS:
-        points = 100.0 * w[k] * parts[k].fillna(0.0) / total_w
-        frame[f"effort_{k}"] = points.where(present[k])
-        score = score + points.fillna(0.0)
-    frame["effort_score"] = score.clip(0.0, 100.0)
+        np.add(total_w, w[k], out=total_w, where=present[k])
+    total_w[total_w == 0] = np.nan  # no component measured: no points
+    score = np.zeros(len(frame))
+    for k in COMPONENTS:
+        points = np.where(present[k], values[k], 0.0)
+        points *= 100.0 * w[k]
+        points /= total_w
+        score += points
+        points[~present[k]] = np.nan
+        frame[f"effort_{k}"] = points
+    score[np.isnan(score)] = 0.0
+    frame["effort_score"] = np.clip(score, 0.0, 100.0, out=score)
 
 
 def score_steps(
@@ -341,8 +354,9 @@ def score_journeys(
     ``designed_mean`` and ``ces_mean`` per journey.
     """
     df = journeys
-    duration = df["duration_s"].astype("float64").fillna(0.0)
-    usual = float(duration.median()) if len(duration) else 0.0
+    duration = df["duration_s"].to_numpy(dtype="float64")
+    duration = np.where(np.isnan(duration), 0.0, duration)
+    usual = float(np.median(duration)) if len(duration) else 0.0
     time_c = duration / (duration + usual) if usual > 0 else (duration > 0).astype("float64")
     parts = {
         "time": time_c,
