@@ -125,6 +125,24 @@ def test_journeys_filter_and_filtering_a_filtered_log(log: jm.EventLog) -> None:
     check_invariant(one, log)
 
 
+def test_report_counts_customers_of_journeys_with_several_customers() -> None:
+    # j1 holds customers a and b; a filter keeping j1 and j2 keeps three customers
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "c"],
+            "journey_id": ["j1", "j1", "j2", "j3"],
+            "touchpoint": ["V", "B", "V", "B"],
+            "timestamp": ["2025-01-01 10:00", "2025-01-01 11:00", "2025-01-02 09:00",
+                          "2025-01-03 09:00"],
+            "channel": ["web", "app", "web", "app"],
+        }
+    )  # fmt: skip
+    web = jm.filter_log(jm.read_log(df, journey="journey_id"), channels=["web"])
+    q = web.quality
+    assert (q.journeys, q.customers, q.touchpoints, q.channels) == (2, 3, 2, 2)
+    assert (q.first_event, q.last_event) == ("2025-01-01 10:00:00", "2025-01-02 09:00:00")
+
+
 def test_mining_a_filtered_log_equals_mining_the_subset(log: jm.EventLog) -> None:
     filtered = jm.mine(jm.filter_log(log, channels=["phone"]), goal="Buy", horizon="1h")
     subset = frame().query("customer_id in ['j1', 'j4']")
