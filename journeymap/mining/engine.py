@@ -65,6 +65,7 @@ __all__ = [
     "DesignedEffort",
     "MinedTables",
     "connect",
+    "dictionary",
     "drop",
     "journey_facts",
     "make_walk",
@@ -134,6 +135,7 @@ def mine_tables(
     journey_ids: ir.Table | None = None,
     walk: ir.Table | None = None,
     kept_facts: KeptFacts | None = None,
+    known: Dictionary | None = None,
 ) -> MinedTables:
     """Compute the step, transition, variant and journey tables from the canonical events.
 
@@ -143,7 +145,8 @@ def mine_tables(
     with ``walk`` (:func:`make_walk` of ``events``, materialised), the events are not ordered
     again; with ``kept_facts``, the journeys' facts (:func:`journey_facts`) are asked of it
     (with a key naming the settings they depend on, and the function that makes them from a
-    walk) instead of made from ``walk``."""
+    walk) instead of made from ``walk``; with ``known`` (:func:`dictionary` of ``events``), the
+    touchpoints and channels are not grouped again."""
     report = as_reporter(progress)
     backend = events._find_backend()
     temps: list[str] = []
@@ -156,7 +159,7 @@ def mine_tables(
     try:
         if walk is None:
             report("ordering journeys", 0.05)
-        names, mix, channel_codes = _dictionary(events)
+        names, mix, channel_codes = dictionary(events) if known is None else known
         survey = [c for c in SURVEY if c in events.columns]
         main_channel = _main_channels(mix)
         # the designed effort of each touchpoint (steps) and of each event (journeys)
@@ -264,9 +267,10 @@ def make_walk(events: ir.Table, *, survey: list[str] | None = None) -> ir.Table:
     )
 
 
-def _dictionary(
-    events: ir.Table,
-) -> tuple[dict[int, str], pd.DataFrame, dict[str, int] | None]:
+Dictionary = tuple[dict[int, str], pd.DataFrame, dict[str, int] | None]
+
+
+def dictionary(events: ir.Table) -> Dictionary:
     """The touchpoints' names by code, the events per touchpoint and channel (``tp_code``,
     ``channel``, ``n``) and, when the events carry channel codes, each channel's code (for
     filters on integers), in one grouping by codes (names and channels are read once per

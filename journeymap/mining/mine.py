@@ -12,7 +12,7 @@ from journeymap._validation import (
     parse_duration,
 )
 from journeymap.errors import ParameterError
-from journeymap.mining.engine import mine_tables
+from journeymap.mining.engine import dictionary, mine_tables
 from journeymap.mining.friction_facts import FrictionSettings
 from journeymap.mining.frictions import find_frictions
 from journeymap.mining.scores import DEFAULT_CONTACT_CHANNELS, EffortWeights, score_tables
@@ -116,8 +116,9 @@ def mine(
         progress("ordering journeys", 0.0)
     # the engine serves one call at a time (EventLog.lock)
     with log.lock:
+        known = dictionary(log.table)  # the touchpoints present, and the engine's dictionary
         if goals:
-            _check_goal(log, goals)
+            _check_goal(goals, list(known[0].values()))
         # the walk and the journeys' facts are kept per log: see journeymap.mining.walks
         with walk_of(log) as walk:
             tables = mine_tables(
@@ -130,6 +131,7 @@ def mine(
                 journey_ids=log.journey_ids,
                 walk=walk,
                 kept_facts=facts_of(log, walk),
+                known=known,
             )
     variants = tables.variants
     if not goals:
@@ -216,17 +218,12 @@ def _number(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float) and value == value
 
 
-def _check_goal(log: EventLog, goals: tuple[str, ...]) -> None:
-    present = set(
-        log.table.filter(log.table.touchpoint.isin(goals))
-        .select("touchpoint")
-        .distinct()
-        .to_pandas()["touchpoint"]
-    )
+def _check_goal(goals: tuple[str, ...], touchpoints: list[str]) -> None:
+    """Every goal must name a touchpoint of the log (``touchpoints``: those present)."""
+    present = set(touchpoints)
     missing = [g for g in goals if g not in present]
     if missing:
-        names = log.table.select("touchpoint").distinct().to_pandas()["touchpoint"].tolist()
-        near = closest(missing[0], names)
+        near = closest(missing[0], touchpoints)
         hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise ParameterError(
             f"The 'goal' parameter of mine must name touchpoints of the log. "
