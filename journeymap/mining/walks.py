@@ -100,12 +100,10 @@ def _kept_walk(log: EventLog) -> ir.Table:
     with log.lock:  # two threads mining one log make its walk once
         walk = _WALKS.get(log)
         if walk is None:
-            backend = log.table._find_backend()
-            name = f"jm_walk_{os.getpid()}_{next(_counter)}"
             survey = [c for c in SURVEY if c in log.table.columns]
-            walk = backend.create_table(name, make_walk(log.table, survey=survey), temp=True)
-            weakref.finalize(log, log.lock.when_free, functools.partial(drop, backend, name))
-            _WALKS[log] = walk
+            _, walk = _kept_table(log, "jm_walk", make_walk(log.table, survey=survey))
+            with _LOCK:
+                _WALKS[log] = walk
     return walk
 
 
@@ -143,12 +141,19 @@ def _kept_facts(
             kept = _FACTS.get(log)
         if kept is not None and kept[0] == key:
             return kept[1]
-        backend = log.table._find_backend()
-        name = f"jm_facts_{os.getpid()}_{next(_counter)}"
-        facts = backend.create_table(name, build(walk), temp=True)
+        name, facts = _kept_table(log, "jm_facts", build(walk))
         if kept is not None:
-            drop(backend, kept[2])
-        weakref.finalize(log, log.lock.when_free, functools.partial(drop, backend, name))
+            drop(log.table._find_backend(), kept[2])
         with _LOCK:
             _FACTS[log] = (key, facts, name)
     return facts
+
+
+def _kept_table(log: EventLog, prefix: str, expr: ir.Table) -> tuple[str, ir.Table]:
+    """``expr`` as a temporary table named after ``prefix``, dropped when ``log`` dies (by its
+    engine lock's :meth:`~journeymap.model.eventlog.EngineLock.when_free`); its name and it."""
+    backend = log.table._find_backend()
+    name = f"{prefix}_{os.getpid()}_{next(_counter)}"
+    table = backend.create_table(name, expr, temp=True)
+    weakref.finalize(log, log.lock.when_free, functools.partial(drop, backend, name))
+    return name, table
