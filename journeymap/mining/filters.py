@@ -213,7 +213,7 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
             )
         kept_ids = verdicts.filter(verdicts.__reason.isnull()).select("jid")
         kept, stored = _copy(backend, name, table, kept_ids)
-        row, customers = _report_figures(log, kept, stored, kept_ids)
+        row, customers = _report_figures(log, stored, kept_ids)
     except BaseException:
         _drop(backend, name)
         raise
@@ -261,9 +261,7 @@ def _copy(
     return backend.table(name), stored
 
 
-def _report_figures(
-    log: EventLog, kept: ir.Table, stored: ir.Table, kept_ids: ir.Table
-) -> tuple[pd.Series, int]:
+def _report_figures(log: EventLog, stored: ir.Table, kept_ids: ir.Table) -> tuple[pd.Series, int]:
     """Touchpoints, channels, first and last event of the kept events (from their codes and
     microseconds), and their distinct customers: from the log's journey ids when every journey
     has a single customer (a row per journey instead of one per event), else from the events.
@@ -287,7 +285,7 @@ def _report_figures(
         row[end] = pd.Timestamp(int(us), unit="us") if pd.notna(us) else None
     if by_ids and not bool(row["mixed"]):
         return row, int(row["customers"])
-    return row, int(kept.customer.nunique().to_pyarrow().as_py())
+    return row, int(stored.customer.nunique().to_pyarrow().as_py())
 
 
 def _drop(backend: Any, name: str) -> None:
