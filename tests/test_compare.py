@@ -558,3 +558,24 @@ def test_alignments_are_remembered_per_model(jmap: jm.JourneyMap, target: jm.Tar
     fresh = jmap.compare(relaxed)
     pd.testing.assert_frame_equal(cached.journeys, fresh.journeys)
     assert len(alignment._ALIGNED) == 1
+
+
+def test_deviation_sentences_leave_out_conversion_when_everyone_converts() -> None:
+    from journeymap.mining.deviations import Effect, _effect_text, _extra_effect_text
+
+    def eff(a: float, r: float, significant: bool = False) -> Effect:
+        return Effect(a, r, significant, 0.0, 0.0, 0.0)
+
+    # after the goal every journey has converted: "100% vs 100%" tells a designer nothing
+    assert _effect_text(eff(1.0, 1.0), "wait too long", "do not") == ""
+    assert _extra_effect_text(eff(1.0, 0.996)) == ""
+    assert _effect_text(eff(float("nan"), 0.5), "skip it", "take it") == ""
+    assert _effect_text(eff(0.5, 0.55), "skip it", "take it") == (
+        " Those who skip it convert just as often (50% vs 55%)."
+    )
+    assert _effect_text(eff(1.0, 0.9, True), "skip it", "take it") == (
+        " Those who skip it convert more often (100% vs 90% of those who take it)."
+    )
+    assert _extra_effect_text(eff(0.4, 0.7, True)) == (
+        " and those who skip it convert more often (70% vs 40% with it)"
+    )

@@ -301,7 +301,7 @@ def _make_friction(
 
 def _effect_text(eff: Effect, affected: str, reference: str) -> str:
     a, r = eff.conversion_affected, eff.conversion_reference
-    if math.isnan(a) or math.isnan(r):
+    if not _compared(a, r):
         return ""
     if not eff.significant:
         return f" Those who {affected} convert just as often ({_p(a)} vs {_p(r)})."
@@ -313,13 +313,20 @@ def _effect_text(eff: Effect, affected: str, reference: str) -> str:
 
 def _extra_effect_text(eff: Effect) -> str:
     with_, without = eff.conversion_affected, eff.conversion_reference
-    if math.isnan(with_) or math.isnan(without):
+    if not _compared(with_, without):
         return ""
     if not eff.significant:
         return (
             f" and those who skip it convert just as often ({_p(without)} vs {_p(with_)} with it)"
         )
     return f" and those who skip it convert more often ({_p(without)} vs {_p(with_)} with it)"
+
+
+def _compared(a: float, b: float) -> bool:
+    """Whether two conversion rates say something worth a sentence: both known, and not
+    everyone converting in both groups (as after the goal, where "100% vs 100%" tells a
+    designer nothing; the friction sentences follow the same rule)."""
+    return not (math.isnan(a) or math.isnan(b)) and min(a, b) < 0.995
 
 
 def _p(rate: float) -> str:
