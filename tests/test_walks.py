@@ -92,9 +92,27 @@ def test_the_walk_lives_as_long_as_its_log() -> None:
     jm.mine(web)
     # the filtered log's own walk and journey facts are dropped after use
     assert len(temporary("jm_walk_")) == len(temporary("jm_facts_")) == 1
-    assert len(temporary("jm_filtered_")) == 3  # its events, their view, the verdicts
+    assert len(temporary("jm_filtered_")) == 2  # the view of its events, the verdicts
     jm.mine(log, goal=GOAL)  # other settings: the log keeps the facts of its last mine only
     assert len(temporary("jm_facts_")) == 1
     del log, jmap, web
     gc.collect()
     assert temporary("jm_walk_") == temporary("jm_filtered_") == temporary("jm_facts_") == []
+
+
+def test_a_filtered_log_outlives_the_log_it_was_filtered_from() -> None:
+    """A filtered log's events are a view of its origin's (the log read_log made), not of the
+    log it was filtered from, which may die first."""
+    log = jm.read_log(SHOP)
+    web = jm.filter_log(log, channels=["web"])
+    both = jm.filter_log(web, channels=["email"])  # journeys on the web and by email
+    before = jm.mine(both, goal=GOAL)
+    del web
+    gc.collect()
+    after = jm.mine(both, goal=GOAL)
+    pd.testing.assert_frame_equal(after.steps, before.steps)
+    pd.testing.assert_frame_equal(after.journeys, before.journeys)
+    events = both.table.to_pandas()
+    assert len(events) == both.quality.events_used
+    per_journey = events.groupby("jid")["channel"].agg(set)
+    assert per_journey.map(lambda c: {"web", "email"} <= c).all()

@@ -30,8 +30,7 @@ import pandas as pd
 from journeymap._validation import closest
 from journeymap.errors import EmptyLogError, ParameterError
 from journeymap.mining.engine import drop
-from journeymap.mining.ingest import DERIVED, events_view_sql
-from journeymap.mining.walks import filtered_from
+from journeymap.mining.walks import filtered_from, origin_of
 from journeymap.model.eventlog import EventLog
 
 __all__ = ["attribute_values", "filter_log"]
@@ -172,9 +171,9 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
     """Flag each journey with the first filter it fails, count, and keep the rest.
 
     One grouping by journey gives every verdict, kept as a small table (one row per
-    journey); the kept events are copied once, and the report counts from the verdicts and
-    from integer codes (journeys, customers through the log's journey ids when each journey
-    has one customer)."""
+    journey); the kept events are a view of the origin's (see :func:`_view`), and the report
+    counts from the verdicts and from integer codes (journeys, customers through the log's
+    journey ids when each journey has one customer)."""
     table = log.table
     backend = table._find_backend()
     flags = table.mutate(**{f"__ok{i}": cond for i, (_, cond) in enumerate(tests)})
@@ -212,8 +211,8 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
                 source=log.source,
             )
         kept_ids = verdicts.filter(verdicts.__reason.isnull()).select("jid")
-        kept, stored = _copy(backend, name, table, kept_ids)
-        row, customers = _report_figures(log, stored, kept_ids)
+        kept = _view(backend, name, origin_of(log).table, kept_ids)
+        row, customers = _report_figures(log, kept, kept_ids)
     except BaseException:
         _drop(backend, name)
         raise
@@ -241,36 +240,38 @@ def _apply(log: EventLog, tests: list[tuple[str, ir.BooleanValue]]) -> EventLog:
         journey_ids=log.journey_ids,
         lock=log.lock,  # the same engine connection
     )
-    # the kept events and verdicts live in temporary tables as long as the filtered log does;
-    # its walk is picked from its origin's by the kept journeys (journeymap.mining.walks)
+    # the verdicts and the view of the kept events live as long as the filtered log does (its
+    # origin too: journeymap.mining.walks holds it); its walk is picked from its origin's by
+    # the kept journeys
     weakref.finalize(out, log.lock.when_free, functools.partial(_drop, backend, name))
     filtered_from(out, log, kept_ids)
     return out
 
 
-def _copy(
-    backend: Any, name: str, table: ir.Table, kept_ids: ir.Table
-) -> tuple[ir.Table, ir.Table]:
-    """The events of the kept journeys: their stored columns copied to ``{name}_events``, and
-    the view ``name`` over them adding names and times as the log's own events view does
-    (copying names and times instead costs twice as much: 1M events, 0.12 s vs 0.06 s).
-    Returns the view and the copy."""
-    stored = table.drop(*DERIVED).semi_join(kept_ids, "jid")
-    stored = backend.create_table(f"{name}_events", stored, temp=True)
-    backend.raw_sql(f"CREATE TEMP VIEW {name} AS {events_view_sql(f'{name}_events')}")
-    return backend.table(name), stored
+def _view(backend: Any, name: str, events: ir.Table, kept_ids: ir.Table) -> ir.Table:
+    """The events of the kept journeys as the view ``name``: ``events`` (the events of the log
+    ``read_log`` made, which outlives every log filtered from it) restricted to ``kept_ids``.
+
+    A view, not a copy: journeys are kept whole, so the kept journeys' events are the origin's,
+    and mining reads them through the walk and journeys' facts picked from the origin's
+    (:mod:`journeymap.mining.walks`). 1M events, a filter keeping 89% of the journeys:
+    ``filter_log`` 0.15 -> 0.10 s (the dictionary and the repeat contacts of a mine read the
+    view, 0.02 s more); 10M: 1.1-1.4 s -> 0.5-0.7 s and 450 MB less."""
+    kept = events.semi_join(kept_ids, "jid")
+    backend.raw_sql(f"CREATE TEMP VIEW {name} AS {backend.compile(kept)}")
+    return backend.table(name)
 
 
-def _report_figures(log: EventLog, stored: ir.Table, kept_ids: ir.Table) -> tuple[pd.Series, int]:
+def _report_figures(log: EventLog, kept: ir.Table, kept_ids: ir.Table) -> tuple[pd.Series, int]:
     """Touchpoints, channels, first and last event of the kept events (from their codes and
     microseconds), and their distinct customers: from the log's journey ids when every journey
     has a single customer (a row per journey instead of one per event), else from the events.
     One query, unless journeys share customers."""
-    figures = stored.aggregate(
-        touchpoints=stored.tp_code.nunique(),
-        channels=stored.ch_code.nunique(),
-        first_us=stored.t_us.min(),
-        last_us=stored.t_us.max(),
+    figures = kept.aggregate(
+        touchpoints=kept.tp_code.nunique(),
+        channels=kept.ch_code.nunique(),
+        first_us=kept.t_us.min(),
+        last_us=kept.t_us.max(),
     )
     ids = log.journey_ids
     by_ids = ids is not None and "__mixed" in ids.columns
@@ -285,12 +286,12 @@ def _report_figures(log: EventLog, stored: ir.Table, kept_ids: ir.Table) -> tupl
         row[end] = pd.Timestamp(int(us), unit="us") if pd.notna(us) else None
     if by_ids and not bool(row["mixed"]):
         return row, int(row["customers"])
-    return row, int(stored.customer.nunique().to_pyarrow().as_py())
+    return row, int(kept.customer.nunique().to_pyarrow().as_py())
 
 
 def _drop(backend: Any, name: str) -> None:
-    """Drop a filtered log's view ``name`` and the tables behind it."""
-    drop(backend, f"{name}_events", f"{name}_verdicts", view=name)
+    """Drop a filtered log's view ``name`` and its verdicts."""
+    drop(backend, f"{name}_verdicts", view=name)
 
 
 def _any_in(table: ir.Table, column: str, values: Iterable[Any]) -> ir.BooleanValue:

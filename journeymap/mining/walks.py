@@ -38,7 +38,7 @@ import ibis.expr.types as ir
 from journeymap.mining.engine import SURVEY, KeptFacts, drop, make_walk
 from journeymap.model.eventlog import EventLog
 
-__all__ = ["facts_of", "filtered_from", "walk_of"]
+__all__ = ["facts_of", "filtered_from", "origin_of", "walk_of"]
 
 _counter = itertools.count()
 _LOCK = threading.Lock()  # guards the registries; a walk is made under its log's engine lock
@@ -61,6 +61,14 @@ def filtered_from(log: EventLog, parent: EventLog, kept_ids: ir.Table) -> None:
         origin = _ORIGIN.get(parent)
         # the kept journeys of a filtered log are a subset of its parent's, hence of the origin's
         _ORIGIN[log] = (origin[0] if origin else parent, kept_ids)
+
+
+def origin_of(log: EventLog) -> EventLog:
+    """The log ``read_log`` made that ``log`` was filtered from (``log`` itself when it was
+    not filtered); it lives at least as long as ``log``."""
+    with _LOCK:
+        origin = _ORIGIN.get(log)
+    return origin[0] if origin else log
 
 
 @contextmanager
