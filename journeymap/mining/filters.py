@@ -255,8 +255,8 @@ def _view(backend: Any, name: str, events: ir.Table, kept_ids: ir.Table) -> ir.T
     A view, not a copy: journeys are kept whole, so the kept journeys' events are the origin's,
     and mining reads them through the walk and journeys' facts picked from the origin's
     (:mod:`journeymap.mining.walks`). 1M events, a filter keeping 89% of the journeys:
-    ``filter_log`` 0.15 -> 0.10 s (the dictionary and the repeat contacts of a mine read the
-    view, 0.02 s more); 10M: 1.1-1.4 s -> 0.5-0.7 s and 450 MB less."""
+    ``filter_log`` 0.13-0.15 -> 0.08-0.09 s, its mine up to 0.05 s slower (the dictionary and
+    the repeat contacts read the view); 10M: 1.1-1.4 -> 0.5-0.7 s and 450 MB less."""
     kept = events.semi_join(kept_ids, "jid")
     backend.raw_sql(f"CREATE TEMP VIEW {name} AS {backend.compile(kept)}")
     return backend.table(name)
