@@ -57,18 +57,23 @@ def filtered_from(log: EventLog, parent: EventLog, kept_ids: ir.Table) -> None:
     """Record that ``log`` holds the journeys ``kept_ids`` (a table with a ``jid`` column,
     alive as long as ``log``) of ``parent``, so that its walk can be picked from the walk of
     the log ``read_log`` made (see the module docstring)."""
+    root = origin_of(parent)
     with _LOCK:
-        origin = _ORIGIN.get(parent)
         # the kept journeys of a filtered log are a subset of its parent's, hence of the origin's
-        _ORIGIN[log] = (origin[0] if origin else parent, kept_ids)
+        _ORIGIN[log] = (root, kept_ids)
 
 
 def origin_of(log: EventLog) -> EventLog:
     """The log ``read_log`` made that ``log`` was filtered from (``log`` itself when it was
     not filtered); it lives at least as long as ``log``."""
-    with _LOCK:
-        origin = _ORIGIN.get(log)
+    origin = _origin(log)
     return origin[0] if origin else log
+
+
+def _origin(log: EventLog) -> tuple[EventLog, ir.Table] | None:
+    """The origin of a filtered log and its kept journeys (None for a log read_log made)."""
+    with _LOCK:
+        return _ORIGIN.get(log)
 
 
 @contextmanager
@@ -86,8 +91,7 @@ def walk_of(log: EventLog) -> Iterator[ir.Table]:
         ...     walk.order_by(["jid", "pos"]).select("pos", "nxt_code").to_pandas().shape
         (3, 2)
     """
-    with _LOCK:
-        origin = _ORIGIN.get(log)
+    origin = _origin(log)
     if origin is None:
         yield _kept_walk(log)
         return
@@ -126,8 +130,7 @@ def facts_of(log: EventLog, walk: ir.Table) -> KeptFacts:
     """
 
     def facts(key: Hashable, build: Callable[[ir.Table], ir.Table]) -> tuple[ir.Table, bool]:
-        with _LOCK:
-            origin = _ORIGIN.get(log)
+        origin = _origin(log)
         if origin is None:
             return _kept_facts(log, key, build, walk), True
         root, kept_ids = origin
